@@ -1,0 +1,201 @@
+"""The raw store: every Jira payload exactly as it arrived, in the working DuckDB file.
+
+Only the ETL opens this file, and only one ETL process at a time (see `etl.lock`). The dashboard
+never touches it: it reads the published file that `etl.publish` builds from here.
+
+Payloads are stored as the JSON text that came in. Splitting a search page into issues and pulling
+out the few columns needed for de-duplication is done by DuckDB, not Python, so the raw rows are
+byte-for-byte the issue objects Jira sent.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from etl.config import PROJECT_ROOT
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS raw_seq;
+CREATE TABLE IF NOT EXISTS raw_loads (
+    load_id     BIGINT PRIMARY KEY,
+    kind        VARCHAR NOT NULL,      -- demo, json, csv, sync-cloud, sync-datacenter
+    source      VARCHAR NOT NULL,      -- file name or site URL; never a credential
+    started_at  TIMESTAMP NOT NULL,    -- UTC
+    finished_at TIMESTAMP,
+    status      VARCHAR NOT NULL,      -- running, done, failed
+    summary     JSON
+);
+CREATE TABLE IF NOT EXISTS raw_issues (
+    seq           BIGINT NOT NULL,     -- arrival order, to break ties between versions
+    load_id       BIGINT NOT NULL,
+    fetched_at    TIMESTAMP NOT NULL,  -- UTC, when Jira (or the file) gave us this version
+    issue_id      VARCHAR,
+    issue_key     VARCHAR,
+    issue_updated VARCHAR,
+    payload_md5   VARCHAR NOT NULL,
+    payload       JSON NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw_changelogs (
+    seq        BIGINT NOT NULL,
+    load_id    BIGINT NOT NULL,
+    fetched_at TIMESTAMP NOT NULL,
+    issue_id   VARCHAR NOT NULL,
+    issue_key  VARCHAR,
+    payload    JSON NOT NULL           -- one changelog history, as Jira sent it
+);
+CREATE TABLE IF NOT EXISTS raw_csv_rows (
+    seq        BIGINT NOT NULL,
+    load_id    BIGINT NOT NULL,
+    fetched_at TIMESTAMP NOT NULL,
+    row_number BIGINT NOT NULL,
+    payload    JSON NOT NULL           -- [[header, value], ...] in column order; headers repeat
+);
+CREATE TABLE IF NOT EXISTS raw_rejects (
+    load_id  BIGINT NOT NULL,
+    origin   VARCHAR NOT NULL,         -- file:line, or page and position
+    reason   VARCHAR NOT NULL,
+    excerpt  VARCHAR
+);
+CREATE TABLE IF NOT EXISTS retired_issues (
+    issue_id   VARCHAR NOT NULL,
+    issue_key  VARCHAR,
+    retired_at TIMESTAMP NOT NULL,
+    load_id    BIGINT NOT NULL,
+    reason     VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sync_state (
+    name       VARCHAR PRIMARY KEY,
+    value      JSON,
+    updated_at TIMESTAMP NOT NULL
+);
+"""
+
+EXCERPT_CHARS = 300
+
+
+def warehouse_path() -> Path:
+    """The working file; FOLLOWTHROUGH_WAREHOUSE overrides, else beside the published file."""
+    explicit = os.environ.get("FOLLOWTHROUGH_WAREHOUSE")
+    if explicit:
+        return Path(explicit)
+    return published_path().with_name("warehouse.duckdb")
+
+
+def published_path() -> Path:
+    return Path(os.environ.get("FOLLOWTHROUGH_DB") or PROJECT_ROOT / "data" / "followthrough.duckdb")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class RawStore:
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else warehouse_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "RawStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """Pages and the checkpoint that records them commit together, or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- loads -------------------------------------------------------------------------------
+    def begin_load(self, kind: str, source: str) -> int:
+        load_id = self.con.execute("SELECT nextval('raw_seq')").fetchone()[0]
+        self.con.execute("INSERT INTO raw_loads VALUES (?, ?, ?, ?, NULL, 'running', NULL)",
+                         [load_id, kind, source, utcnow()])
+        return load_id
+
+    def finish_load(self, load_id: int, status: str, summary: dict | None = None) -> None:
+        self.con.execute("UPDATE raw_loads SET finished_at = ?, status = ?, summary = ? WHERE load_id = ?",
+                         [utcnow(), status, json.dumps(summary or {}), load_id])
+
+    # -- issues ------------------------------------------------------------------------------
+    def add_issue_texts(self, load_id: int, texts: list[str], fetched_at: datetime) -> int:
+        """Store issue objects given as JSON text. Returns how many were new versions.
+
+        Texts must already be valid JSON objects (callers quarantine the rest). A version
+        already stored with identical content is skipped, so re-reading an overlap is harmless.
+        """
+        if not texts:
+            return 0
+        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming (ord BIGINT, payload JSON)")
+        self.con.executemany("INSERT INTO incoming VALUES (?, ?)", list(enumerate(texts)))
+        return self._insert_incoming(load_id, fetched_at)
+
+    def add_search_page(self, load_id: int, body: str, fetched_at: datetime, array: str = "issues") -> int:
+        """Store the issues of a search response body without re-serialising them in Python."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming (ord BIGINT, payload JSON)")
+        self.con.execute(
+            "INSERT INTO incoming SELECT generate_subscripts(items, 1) - 1, unnest(items) "
+            "FROM (SELECT json_extract(?::JSON, '$.' || ? || '[*]') AS items)", [body, array])
+        return self._insert_incoming(load_id, fetched_at)
+
+    def _insert_incoming(self, load_id: int, fetched_at: datetime) -> int:
+        before = self.con.execute("SELECT count(*) FROM raw_issues").fetchone()[0]
+        self.con.execute("""
+            INSERT INTO raw_issues
+            SELECT nextval('raw_seq'), ?, ?, id, key, updated, md5, payload
+            FROM (
+                SELECT payload ->> 'id' AS id, payload ->> 'key' AS key,
+                       payload -> 'fields' ->> 'updated' AS updated,
+                       md5(json(payload)::VARCHAR) AS md5, payload, ord
+                FROM incoming
+                QUALIFY row_number() OVER (PARTITION BY md5 ORDER BY ord) = 1
+            ) AS i
+            WHERE NOT EXISTS (SELECT 1 FROM raw_issues AS r
+                              WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id)
+            ORDER BY ord
+        """, [load_id, fetched_at])
+        return self.con.execute("SELECT count(*) FROM raw_issues").fetchone()[0] - before
+
+    def add_histories(self, load_id: int, issue_id: str, issue_key: str | None,
+                      histories_json: str, fetched_at: datetime) -> None:
+        """Store changelog histories fetched apart from the issue (the inline list is capped)."""
+        self.con.execute(
+            "INSERT INTO raw_changelogs SELECT nextval('raw_seq'), ?, ?, ?, ?, h "
+            "FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS h)",
+            [load_id, fetched_at, issue_id, issue_key, histories_json])
+
+    def add_reject(self, load_id: int, origin: str, reason: str, excerpt: str | None = None) -> None:
+        self.con.execute("INSERT INTO raw_rejects VALUES (?, ?, ?, ?)",
+                         [load_id, origin, reason, (excerpt or "")[:EXCERPT_CHARS]])
+
+    def retire(self, load_id: int, issues: list[tuple[str, str]], reason: str) -> None:
+        self.con.executemany("INSERT INTO retired_issues VALUES (?, ?, ?, ?, ?)",
+                             [(i, k, utcnow(), load_id, reason) for i, k in issues])
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def get_state(self, name: str):
+        row = self.con.execute("SELECT value FROM sync_state WHERE name = ?", [name]).fetchone()
+        return json.loads(row[0]) if row and row[0] is not None else None
+
+    def set_state(self, name: str, value) -> None:
+        self.con.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?)",
+                         [name, json.dumps(value), utcnow()])
+
+    def clear_state(self, name: str) -> None:
+        self.con.execute("DELETE FROM sync_state WHERE name = ?", [name])
