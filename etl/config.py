@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = PROJECT_ROOT / "etl" / "demo" / "followthrough.demo.toml"
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
@@ -18,7 +20,7 @@ ITEM_CLASSES = ("strategic", "operational", "unclassified")
 _FIELD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A configuration problem, phrased as one line that names the key."""
 
 
