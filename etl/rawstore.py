@@ -16,8 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.config import PROJECT_ROOT
+from etl.errors import UserError
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS raw_seq;
@@ -98,8 +100,16 @@ class RawStore:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else warehouse_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
+        # Attached under a fixed name so the SQL models can say `raw.raw_issues` whatever the
+        # file is called, while a build file is attached beside it.
+        self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
+        try:
+            self.con.execute("ATTACH ? AS raw", [str(self.path)])
+        except duckdb.IOException as exc:
+            self.con.close()
+            raise UserError(f"cannot open the raw store {self.path}: {str(exc).splitlines()[0]}") from None
+        self.con.execute("USE raw")
         self.con.execute(SCHEMA)
 
     def close(self) -> None:
@@ -124,7 +134,7 @@ class RawStore:
 
     # -- loads -------------------------------------------------------------------------------
     def begin_load(self, kind: str, source: str) -> int:
-        load_id = self.con.execute("SELECT nextval('raw_seq')").fetchone()[0]
+        load_id = self.con.execute("SELECT nextval('raw_seq')").fetchall()[0][0]
         self.con.execute("INSERT INTO raw_loads VALUES (?, ?, ?, ?, NULL, 'running', NULL)",
                          [load_id, kind, source, utcnow()])
         return load_id
@@ -137,26 +147,35 @@ class RawStore:
     def add_issue_texts(self, load_id: int, texts: list[str], fetched_at: datetime) -> int:
         """Store issue objects given as JSON text. Returns how many were new versions.
 
-        Texts must already be valid JSON objects (callers quarantine the rest). A version
-        already stored with identical content is skipped, so re-reading an overlap is harmless.
+        A version already stored with identical content is skipped, so re-reading an overlap is
+        harmless. Texts that are JSON but not issues are stored too: the models quarantine them.
         """
         if not texts:
             return 0
-        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming (ord BIGINT, payload JSON)")
-        self.con.executemany("INSERT INTO incoming VALUES (?, ?)", list(enumerate(texts)))
+        batch = pa.table({"ord": pa.array(range(len(texts)), pa.int64()), "payload": pa.array(texts, pa.string())})
+        self.con.register("incoming_batch", batch)
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE incoming AS "
+                             "SELECT ord, payload::JSON AS payload FROM incoming_batch")
+        finally:
+            self.con.unregister("incoming_batch")
         return self._insert_incoming(load_id, fetched_at)
 
-    def add_search_page(self, load_id: int, body: str, fetched_at: datetime, array: str = "issues") -> int:
-        """Store the issues of a search response body without re-serialising them in Python."""
+    def add_json_document(self, load_id: int, body: str, fetched_at: datetime, path: str = "$.issues[*]") -> int:
+        """Store the issues inside one JSON document (a search page, an array) without
+        re-serialising them in Python: DuckDB splits the text, so each stored issue is verbatim."""
         self.con.execute("CREATE OR REPLACE TEMP TABLE incoming (ord BIGINT, payload JSON)")
         self.con.execute(
             "INSERT INTO incoming SELECT generate_subscripts(items, 1) - 1, unnest(items) "
-            "FROM (SELECT json_extract(?::JSON, '$.' || ? || '[*]') AS items)", [body, array])
+            "FROM (SELECT json_extract(?::JSON, ?) AS items)", [body, path])
         return self._insert_incoming(load_id, fetched_at)
 
+    def add_search_page(self, load_id: int, body: str, fetched_at: datetime, array: str = "issues") -> int:
+        """Store the issues of a Jira search response body."""
+        return self.add_json_document(load_id, body, fetched_at, f"$.{array}[*]")
+
     def _insert_incoming(self, load_id: int, fetched_at: datetime) -> int:
-        before = self.con.execute("SELECT count(*) FROM raw_issues").fetchone()[0]
-        self.con.execute("""
+        inserted = self.con.execute("""
             INSERT INTO raw_issues
             SELECT nextval('raw_seq'), ?, ?, id, key, updated, md5, payload
             FROM (
@@ -169,8 +188,8 @@ class RawStore:
             WHERE NOT EXISTS (SELECT 1 FROM raw_issues AS r
                               WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id)
             ORDER BY ord
-        """, [load_id, fetched_at])
-        return self.con.execute("SELECT count(*) FROM raw_issues").fetchone()[0] - before
+        """, [load_id, fetched_at]).fetchall()[0][0]
+        return inserted
 
     def add_histories(self, load_id: int, issue_id: str, issue_key: str | None,
                       histories_json: str, fetched_at: datetime) -> None:
@@ -190,8 +209,8 @@ class RawStore:
 
     # -- checkpoints -------------------------------------------------------------------------
     def get_state(self, name: str):
-        row = self.con.execute("SELECT value FROM sync_state WHERE name = ?", [name]).fetchone()
-        return json.loads(row[0]) if row and row[0] is not None else None
+        rows = self.con.execute("SELECT value FROM sync_state WHERE name = ?", [name]).fetchall()
+        return json.loads(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def set_state(self, name: str, value) -> None:
         self.con.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?)",

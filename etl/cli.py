@@ -1,0 +1,201 @@
+"""`python -m etl`: load Jira data into the raw store and publish the dashboard database.
+
+Every command that changes data holds the ETL lock, records a load in the raw store, and
+publishes only when the load finished. User mistakes end as one line on stderr with exit code 1.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+from etl.config import DEMO_CONFIG, Config, load_config
+from etl.errors import UserError
+from etl.lock import etl_lock
+from etl.publish import PublishResult, publish
+from etl.rawstore import RawStore, published_path, warehouse_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was published", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="configuration file (default: $FOLLOWTHROUGH_CONFIG or ./followthrough.toml)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="build and publish the built-in demo database")
+    demo.add_argument("--incidents", type=_positive, default=400, help="how many incidents (default 400)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(run=cmd_demo)
+
+    imp = commands.add_parser("import-json", help="load Jira issue JSON files and publish")
+    imp.add_argument("paths", nargs="+", type=Path)
+    imp.add_argument("--as-of", type=_timestamp, help="compute figures as of this UTC time (default: import time)")
+    imp.set_defaults(run=cmd_import_json)
+
+    csv = commands.add_parser("import-csv", help="load a Jira CSV export (all fields) and publish")
+    csv.add_argument("path", type=Path)
+    csv.add_argument("--as-of", type=_timestamp, help="compute figures as of this UTC time (default: import time)")
+    csv.set_defaults(run=cmd_import_csv)
+
+    sync = commands.add_parser("sync", help="fetch new and changed issues from Jira and publish")
+    sync.add_argument("--full", action="store_true", help="re-read everything, not just what changed")
+    sync.add_argument("--reconcile", action="store_true", help="also retire issues deleted in Jira or no longer matched")
+    sync.set_defaults(run=cmd_sync)
+
+    fields = commands.add_parser("fields", help="list the Jira site's fields and suggest the mapping")
+    fields.set_defaults(run=cmd_fields)
+
+    pub = commands.add_parser("publish", help="re-run the SQL models on stored data (after a config change)")
+    pub.add_argument("--as-of", type=_timestamp, help="compute figures as of this UTC time")
+    pub.set_defaults(run=cmd_publish)
+
+    status = commands.add_parser("status", help="what is published, when, from where, and what was quarantined")
+    status.set_defaults(run=cmd_status)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or time") from None
+    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def cmd_demo(args) -> int:
+    from etl.demo.load import load_demo
+
+    cfg = load_config(DEMO_CONFIG)
+    # The demo keeps its own raw store so it can never mix with, or wipe, real Jira data.
+    demo_store = published_path().with_name("demo-warehouse.duckdb")
+    started = time.monotonic()
+    with etl_lock(demo_store):
+        for stale in (demo_store, demo_store.with_name(demo_store.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        with RawStore(demo_store) as store:
+            load_id = store.begin_load("demo", f"demo generator (incidents={args.incidents}, seed={args.seed})")
+            stored = load_demo(store, load_id, incidents=args.incidents, seed=args.seed)
+            store.finish_load(load_id, "done", {"issues": stored})
+            result = publish(cfg, store)
+    print(f"Generated {stored:,} demo issues.")
+    _print_published(result, started)
+    return 0
+
+
+def cmd_import_json(args) -> int:
+    from etl.importers.json_files import import_json_files
+
+    cfg = _config(args)
+    return _load_and_publish(cfg, "json", ", ".join(str(p) for p in args.paths), args.as_of,
+                             lambda store, load_id: _summarise_json(import_json_files(store, load_id, args.paths)))
+
+
+def cmd_import_csv(args) -> int:
+    from etl.importers.csv_export import import_csv_file
+
+    cfg = _config(args)
+    return _load_and_publish(cfg, "csv", str(args.path), args.as_of,
+                             lambda store, load_id: import_csv_file(store, load_id, args.path))
+
+
+def cmd_sync(args) -> int:
+    from etl.jira.commands import sync_command
+
+    return sync_command(_config(args, required=True), full=args.full, reconcile=args.reconcile)
+
+
+def cmd_fields(args) -> int:
+    from etl.jira.commands import fields_command
+
+    return fields_command(_config(args, required=True))
+
+
+def cmd_publish(args) -> int:
+    cfg = _config(args)
+    started = time.monotonic()
+    path = warehouse_path()
+    if not path.exists():
+        raise UserError(f"no raw store at {path}: load data first (import-json, import-csv or sync)")
+    with etl_lock(path), RawStore(path) as store:
+        result = publish(cfg, store, as_of=args.as_of)
+    _print_published(result, started)
+    return 0
+
+
+def cmd_status(args) -> int:
+    from etl.status import print_status
+
+    return print_status(published_path(), warehouse_path())
+
+
+# -- shared steps ---------------------------------------------------------------------------------
+
+def _config(args, required: bool = False) -> Config:
+    cfg = load_config(args.config, required=required)
+    if cfg.path is None:
+        print("note: no followthrough.toml found; issues are loaded but none is classed as an "
+              "incident or action item (copy followthrough.example.toml)", file=sys.stderr)
+    return cfg
+
+
+def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
+    started = time.monotonic()
+    path = warehouse_path()
+    with etl_lock(path), RawStore(path) as store:
+        load_id = store.begin_load(kind, source)
+        try:
+            summary = load(store, load_id)
+        except BaseException:
+            store.finish_load(load_id, "failed")
+            raise
+        store.finish_load(load_id, "done", summary)
+        result = publish(cfg, store, as_of=as_of)
+    for line in summary.get("problems", [])[:20]:
+        print(f"  skipped {line}", file=sys.stderr)
+    print(summary["message"])
+    _print_published(result, started)
+    return 0
+
+
+def _summarise_json(counts) -> dict:
+    unchanged = counts.seen - counts.new_versions
+    message = (f"Read {counts.seen:,} issues from {counts.files} file(s): {counts.new_versions:,} new versions, "
+               f"{unchanged:,} already stored, {counts.rejected:,} unreadable records skipped.")
+    return {"message": message, "seen": counts.seen, "new_versions": counts.new_versions,
+            "rejected": counts.rejected, "problems": counts.problems}
+
+
+def _print_published(result: PublishResult, started: float) -> None:
+    print(f"Published {result.path}: {result.issues:,} issues, {result.incidents:,} incidents, "
+          f"{result.action_items:,} action items, {result.quarantined:,} quarantined "
+          f"(as of {result.as_of:%Y-%m-%d %H:%M} UTC, {time.monotonic() - started:.1f} s).")
+    if result.quarantined:
+        print("Run `python -m etl status` to see what was quarantined and why.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+-- Helpers shared by the models. Temporary: they exist only while a build runs.
+
+-- Jira writes 2020-06-12T08:13:13.360+0800; Data Center and CSV exports vary. Anything that is not
+-- a timestamp becomes NULL here and is quarantined by the model that needs it.
+CREATE OR REPLACE TEMP MACRO jira_ts(t) AS
+    try_cast(t AS TIMESTAMPTZ) AT TIME ZONE 'UTC';
+
+-- Changelog `created` is ISO text from search and per-issue pages, epoch milliseconds from bulkfetch.
+CREATE OR REPLACE TEMP MACRO jira_ts_any(j) AS
+    CASE WHEN json_type(j) IN ('UBIGINT', 'BIGINT', 'DOUBLE')
+         THEN make_timestamp(CAST(CAST(j AS DOUBLE) * 1000 AS BIGINT))
+         ELSE jira_ts(j ->> '$') END;
+
+CREATE OR REPLACE TEMP MACRO days_between(a, b) AS
+    epoch(b - a) / 86400.0;

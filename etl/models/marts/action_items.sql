@@ -1,0 +1,155 @@
+-- One row per post-mortem action item: the incident it belongs to, its class, its owner, how
+-- long it has been open or took to close, whether it is overdue or stalled, and how many
+-- incidents its service had while it stayed open (its cost of delay).
+with
+
+items as (
+    select * from marts.issues where kind = 'action_item'
+),
+
+incidents as (
+    select issue_key, created_at, severity, service, team from marts.incidents
+),
+
+tie_links as (
+    select l.*
+    from staging.stg_issue_links as l
+    where exists (select 1 from config.tie_link_types as t
+                  where t.link_type in (l.link_type, l.inward_name, l.outward_name))
+),
+
+-- A link may be recorded on the item, on the incident, or (as Jira does) on both.
+candidates as (
+    select issue_key as item_key, other_issue_key as incident_key, 'link' as tie from tie_links
+    union all
+    select other_issue_key, issue_key, 'link' from tie_links
+    union all
+    select issue_key, parent_key, 'parent' from items
+    where parent_key is not null and (select tie_by_parent from config.settings)
+    union all
+    select i.issue_key, a.value, 'epic'
+    from items as i
+    join staging.stg_issue_attributes as a on a.issue_id = i.issue_id and a.attribute = 'epic'
+),
+
+-- With several incidents to choose from, the earliest is the one whose post-mortem filed it.
+ties as (
+    select c.item_key, c.incident_key, c.tie
+    from candidates as c
+    join incidents as n on n.issue_key = c.incident_key
+    join items as i on i.issue_key = c.item_key
+    qualify row_number() over (partition by c.item_key order by n.created_at, n.issue_key, c.tie) = 1
+),
+
+class_facts as (
+    select issue_id, 'label' as attribute, unnest(labels) as value from items
+    union all
+    select issue_id, 'issue_type', issue_type from items
+    union all
+    select issue_id, 'field', value from staging.stg_issue_attributes where attribute = 'class'
+),
+
+classes as (
+    select f.issue_id,
+           case when bool_or(r.class = 'strategic') then 'strategic' else 'operational' end as class
+    from class_facts as f
+    join config.class_rules as r using (attribute, value)
+    group by all
+),
+
+own_dimensions as (
+    select
+        issue_id,
+        max(value) filter (where attribute = 'service') as service,
+        max(value) filter (where attribute = 'team') as team
+    from (select * from staging.stg_issue_attributes
+          qualify row_number() over (partition by issue_id, attribute order by position) = 1)
+    group by all
+),
+
+movement as (
+    select
+        issue_id,
+        max(started_at) filter (where period_number > 0) as last_status_change_at,
+        bool_or(status_category in ('indeterminate', 'done')) as was_started
+    from marts.status_periods
+    group by all
+),
+
+enriched as (
+    select
+        i.issue_key,
+        i.issue_id,
+        i.summary,
+        i.issue_type,
+        i.status,
+        i.status_category,
+        coalesce(c.class, 'unclassified') as class,
+        t.incident_key,
+        coalesce(t.tie, 'none') as tie,
+        n.severity,
+        coalesce(o.service, n.service) as service,
+        coalesce(o.team, n.team) as team,
+        i.assignee_name as owner,
+        i.created_at,
+        i.closed_at,
+        i.due_date,
+        i.closed_at is null as is_open,
+        m.last_status_change_at,
+        not coalesce(m.was_started, false) as never_started,
+        s.days as stall_threshold_days,
+        a.as_of,
+        i.url
+    from items as i
+    cross join staging.stg_as_of as a
+    left join ties as t on t.item_key = i.issue_key
+    left join incidents as n on n.issue_key = t.incident_key
+    left join classes as c on c.issue_id = i.issue_id
+    left join own_dimensions as o on o.issue_id = i.issue_id
+    left join movement as m on m.issue_id = i.issue_id
+    left join config.stall_days as s on s.class = coalesce(c.class, 'unclassified')
+),
+
+-- Incidents per service counted cumulatively, so "incidents while the item was open" is a
+-- difference of two as-of lookups instead of a join of every item with every incident.
+incident_counts as (
+    select service, created_at,
+           count(*) over (partition by service order by created_at
+                          range between unbounded preceding and current row) as incidents_so_far
+    from incidents
+    where service is not null
+),
+
+cost as (
+    select e.issue_id,
+           coalesce(at_end.incidents_so_far, 0) - coalesce(at_start.incidents_so_far, 0) as incidents_while_open
+    from enriched as e
+    asof left join incident_counts as at_start
+        on at_start.service = e.service and at_start.created_at <= e.created_at
+    asof left join incident_counts as at_end
+        on at_end.service = e.service and at_end.created_at <= coalesce(e.closed_at, e.as_of)
+),
+
+aged as (
+    select
+        e.*,
+        -- Time to close for closed items; for open ones the time open so far, which the
+        -- Kaplan-Meier estimate treats as censored rather than as a close.
+        days_between(e.created_at, coalesce(e.closed_at, e.as_of)) as days_open,
+        days_between(coalesce(e.last_status_change_at, e.created_at), e.as_of) as days_without_status_change
+    from enriched as e
+)
+
+select
+    a.* exclude (as_of),
+    a.is_open and a.days_without_status_change > a.stall_threshold_days as is_stalled,
+    case when a.is_open and a.days_without_status_change > a.stall_threshold_days
+         then case when a.never_started then 'never started' else 'no status change' end
+    end as stall_reason,
+    a.is_open and a.due_date < a.as_of::date as is_overdue,
+    case when a.is_open and a.due_date < a.as_of::date then a.as_of::date - a.due_date end as days_overdue,
+    case when not a.is_open and a.closed_at::date > a.due_date
+         then a.closed_at::date - a.due_date end as days_late,
+    coalesce(k.incidents_while_open, 0) as incidents_while_open
+from aged as a
+left join cost as k using (issue_id)

@@ -1,0 +1,58 @@
+-- One row per issue and stretch of time spent in one status, from the changelog. The last period
+-- of an issue is open (ended_at NULL) and its length runs to the as-of time.
+with
+
+issues as (
+    select issue_id, issue_key, status as current_status, created_at
+    from staging.stg_issues
+),
+
+transitions as (
+    select
+        issue_id,
+        changed_at,
+        from_string,
+        to_string,
+        row_number() over (
+            partition by issue_id
+            order by changed_at, try_cast(history_id as bigint), history_id) as period_number
+    from staging.stg_changelog_items
+    where field = 'status' and changed_at is not null
+),
+
+periods as (
+    -- before the first transition the issue sat in the status it was created in
+    select t.issue_id, 0 as period_number, t.from_string as status, i.created_at as started_at,
+           t.changed_at as ended_at
+    from transitions as t
+    join issues as i using (issue_id)
+    where t.period_number = 1
+
+    union all
+
+    select issue_id, period_number, to_string, changed_at,
+           lead(changed_at) over (partition by issue_id order by period_number)
+    from transitions
+
+    union all
+
+    select issue_id, 0, current_status, created_at, null
+    from issues
+    where issue_id not in (select issue_id from transitions)
+)
+
+select
+    i.issue_key,
+    p.issue_id,
+    p.period_number,
+    p.status,
+    coalesce(c.category, 'unknown') as status_category,
+    p.started_at,
+    p.ended_at,
+    p.ended_at is null as is_current,
+    -- changelog clocks can run a little ahead of `created`; a period is never negative
+    greatest(0, days_between(p.started_at, coalesce(p.ended_at, a.as_of))) as days
+from periods as p
+join issues as i using (issue_id)
+left join staging.stg_status_categories as c on c.status = p.status
+cross join staging.stg_as_of as a

@@ -1,0 +1,57 @@
+-- The configured dimensions (severity, service, team, class, epic) of every issue, one row per
+-- value, in the order Jira lists them. Where each comes from is data in config.field_sources.
+with
+
+from_priority as (
+    select i.issue_id, s.attribute, i.priority as value, 1 as position
+    from staging.stg_issues as i
+    join config.field_sources as s on s.source = 'priority'
+),
+
+from_components as (
+    select i.issue_id, s.attribute, c.value, c.position
+    from staging.stg_issues as i
+    join config.field_sources as s on s.source = 'components'
+    cross join unnest(i.components) with ordinality as c(value, position)
+),
+
+from_labels as (
+    select i.issue_id, s.attribute, substr(l.label, length(s.prefix) + 1) as value, l.position
+    from staging.stg_issues as i
+    join config.field_sources as s on s.source = 'labels'
+    cross join unnest(i.labels) with ordinality as l(label, position)
+    where starts_with(l.label, s.prefix)
+),
+
+field_json as (
+    select i.issue_id, s.attribute, json_extract(p.payload, '$.fields."' || s.field_id || '"') as value_json
+    from staging.stg_issues as i
+    join issue_payloads as p using (seq)
+    join config.field_sources as s on s.source = 'field'
+),
+
+-- Select lists are {"value": ...}, users {"displayName": ...}, versions {"name": ...}, multi-value
+-- fields arrays of those, text fields plain strings.
+from_fields as (
+    select
+        issue_id,
+        attribute,
+        case when json_type(e.element) = 'OBJECT'
+             then coalesce(e.element ->> 'value', e.element ->> 'name',
+                           e.element ->> 'displayName', e.element ->> 'key')
+             else e.element ->> '$' end as value,
+        e.position
+    from field_json
+    cross join unnest(case when json_type(value_json) = 'ARRAY' then json_extract(value_json, '$[*]')
+                           else [value_json] end) with ordinality as e(element, position)
+    where value_json is not null and json_type(value_json) <> 'NULL'
+)
+
+select issue_id, attribute, trim(value) as value, position
+from (
+    select * from from_priority
+    union all select * from from_components
+    union all select * from from_labels
+    union all select * from from_fields
+)
+where nullif(trim(value), '') is not null

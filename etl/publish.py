@@ -1,0 +1,112 @@
+"""Builds a fresh dashboard database from the raw store and swaps it in atomically.
+
+The build goes to a temporary file beside the published one and is renamed over it only when
+every model succeeded. A dashboard that has the old file open keeps its inode and keeps working;
+its next connection sees the new file. A failed build leaves the published file untouched.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.config import Config, config_tables
+from etl.errors import UserError
+from etl.rawstore import RawStore, published_path
+from etl.runner import run_models
+
+CONFIG_SCHEMA = """
+CREATE SCHEMA config;
+CREATE SCHEMA staging;
+CREATE SCHEMA marts;
+CREATE TABLE config.match_rules (kind VARCHAR, attribute VARCHAR, value VARCHAR);
+CREATE TABLE config.class_rules (class VARCHAR, attribute VARCHAR, value VARCHAR);
+CREATE TABLE config.field_sources (attribute VARCHAR, source VARCHAR, field_id VARCHAR, prefix VARCHAR);
+CREATE TABLE config.severity_map (raw_value VARCHAR, severity VARCHAR);
+CREATE TABLE config.tie_link_types (link_type VARCHAR);
+CREATE TABLE config.recurrence_link_types (link_type VARCHAR);
+CREATE TABLE config.stall_days (class VARCHAR, days INTEGER);
+CREATE TABLE config.status_categories (status VARCHAR, category VARCHAR);
+CREATE TABLE config.settings (tie_by_parent BOOLEAN, recurrence_window_days INTEGER,
+                              as_of_override TIMESTAMP, config_path VARCHAR);
+"""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    as_of: datetime
+    issues: int
+    incidents: int
+    action_items: int
+    quarantined: int
+
+
+def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
+            target: Path | None = None) -> PublishResult:
+    target = Path(target) if target else published_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build = target.with_name(f".build-{os.getpid()}-{target.name}")
+    _remove(build)
+    con = store.con
+    attached = False
+    try:
+        con.execute("ATTACH ? AS build", [str(build)])
+        attached = True
+        con.execute("USE build")
+        _write_config(con, cfg, as_of)
+        run_models(con)
+        counts = con.execute("""
+            SELECT as_of,
+                   (SELECT count(*) FROM marts.issues),
+                   (SELECT count(*) FROM marts.incidents),
+                   (SELECT count(*) FROM marts.action_items),
+                   (SELECT count(*) FROM marts.quarantine)
+            FROM marts.build_info""").fetchall()[0]
+        con.execute("USE raw")
+        con.execute("DETACH build")
+        attached = False
+        _fsync(build)
+        os.replace(build, target)
+        _fsync(target.parent)
+    except (duckdb.Error, OSError) as exc:
+        raise UserError(f"publishing failed and {target} was left as it was: {_first_line(exc)}") from None
+    finally:
+        if attached:
+            con.execute("USE raw")
+            con.execute("DETACH build")
+        _remove(build)
+    return PublishResult(target, *counts)
+
+
+def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime | None) -> None:
+    con.execute(CONFIG_SCHEMA)
+    for table, rows in config_tables(cfg).items():
+        if table == "settings":
+            continue
+        for row in rows:
+            con.execute(f"INSERT INTO config.{table} VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    con.execute("INSERT INTO config.settings VALUES (?, ?, ?, ?)",
+                [cfg.tie_by_parent, cfg.recurrence_window_days,
+                 as_of.replace(tzinfo=None) if as_of else None, str(cfg.path or "")])
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
