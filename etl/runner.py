@@ -24,8 +24,11 @@ def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR) ->
     for path in declared_models(models_dir):
         schema, name = path.parent.name, path.stem
         body = path.read_text()
-        # Temp views are for plumbing that must not be copied into the published file.
-        if body.startswith("-- materialize: temp view"):
+        # Temp views are plumbing that must not be copied into the published file; macros are
+        # parameterised metrics the dashboard calls, written out in full in their file.
+        if body.startswith("-- materialize: macro"):
+            statement = body
+        elif body.startswith("-- materialize: temp view"):
             statement = f"CREATE OR REPLACE TEMP VIEW {name} AS\n{body}"
         else:
             statement = f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{body}"

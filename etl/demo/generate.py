@@ -102,6 +102,13 @@ SERVICE_TEAM = {
 }
 # How often each service is hit by a fresh (not repeat) incident.
 SERVICE_WEIGHTS = (0.19, 0.16, 0.14, 0.12, 0.11, 0.10, 0.10, 0.08)
+_SERVICE_INDEX = tuple(range(len(SERVICES)))
+_SERVICE_POS = {s: i for i, s in enumerate(SERVICES)}
+# Open strategic items (created in the last BACKLOG_DAYS) raise a service's incident rate.
+BACKLOG_DAYS = 365
+BACKLOG_K = 3.0
+BACKLOG_PRIOR = 6
+BACKLOG_PRIOR_OPEN = 3
 # Share of each team's strategic items that are never finished: the followthrough culture.
 TEAM_ABANDON = {"Payments": 0.16, "Identity": 0.22, "Discovery": 0.32, "Platform": 0.40, "Data": 0.46}
 
@@ -339,6 +346,11 @@ class _Gen:
         self.next_link = 20_000
         self.next_hist = 500_000
         self.pending: list = []          # heap of scheduled repeats
+        # Strategic items of the last BACKLOG_DAYS per service, and how many of them are open.
+        self.open_strategic = [0] * len(SERVICES)
+        self.all_strategic = [0] * len(SERVICES)
+        # heap of (time, service index, kind): 0 closed, 1 aged out after closing, 2 aged out open
+        self.backlog_expiries: list = []
         self.held: dict[str, tuple] = {}  # incidents waiting for their "recurs as" link
         self.seq = 0
 
@@ -367,6 +379,11 @@ class _Gen:
         half = 1 + trend / 2
         window = RECURRENCE_WINDOW_DAYS * DAY
         pending = self.pending
+        open_strategic = self.open_strategic
+        all_strategic = self.all_strategic
+        expiries = self.backlog_expiries
+        choices = r.choices
+        weights = list(SERVICE_WEIGHTS)
         for i in range(n):
             u = (i + rnd()) / n
             x = (math.sqrt(1 + 2 * trend * u * half) - 1) / trend
@@ -379,7 +396,22 @@ class _Gen:
                     break
                 if linked:                # too late to recur: release the earlier incident
                     yield self._release(src_id, None)
-            yield from self._incident(t0, repeat_of)
+            if repeat_of is None:
+                while expiries and expiries[0][0] <= t0:
+                    _, s_index, kind = heapq.heappop(expiries)
+                    if kind != 1:
+                        open_strategic[s_index] -= 1
+                    if kind != 0:
+                        all_strategic[s_index] -= 1
+                # A fresh incident is likelier on a service that leaves its strategic fixes open:
+                # weight = base * exp(k * (share of last year's strategic items still open - mean)).
+                for s in range(8):
+                    weights[s] = SERVICE_WEIGHTS[s] * math.exp(
+                        BACKLOG_K * (open_strategic[s] + BACKLOG_PRIOR_OPEN) / (all_strategic[s] + BACKLOG_PRIOR))
+                service = SERVICES[choices(_SERVICE_INDEX, weights)[0]]
+            else:
+                service = repeat_of[0]
+            yield from self._incident(t0, service, repeat_of)
         while pending:
             entry = heapq.heappop(pending)
             if entry[6]:
@@ -394,17 +426,13 @@ class _Gen:
                 issue["fields"]["updated"] = _fmt(t, upd_user.off, upd_user.suffix)
         return issue
 
-    def _incident(self, t0: int, repeat_of: tuple | None) -> Iterator[dict]:
+    def _incident(self, t0: int, service: str, repeat_of: tuple | None) -> Iterator[dict]:
         r = self.r
         rnd = r.random
         gauss = r.gauss
         as_of = self.as_of
 
         # -- what, where, how bad ---------------------------------------------------------------
-        if repeat_of is not None:
-            service = repeat_of[0]
-        else:
-            service = r.choices(SERVICES, SERVICE_WEIGHTS)[0]
         team = SERVICE_TEAM[service]
         if rnd() < 0.03:                                  # handled by another team
             team = TEAMS[int(rnd() * 5)]
@@ -493,6 +521,7 @@ class _Gen:
         subtasks: list = []
         items_out: list = []
         strategic_spans = []            # (created, closed) of strategic items, for recurrence
+        s_index = _SERVICE_POS[service]
         for _ in range(count):
             item, link_entry, sub_ref, created, closed, cls = self._action_item(
                 t0, pm_base, service, team, inc_ref, reporter)
@@ -503,6 +532,14 @@ class _Gen:
                 subtasks.append(sub_ref)
             if cls == CLASS_STRATEGIC:
                 strategic_spans.append((created, closed))
+                self.open_strategic[s_index] += 1
+                self.all_strategic[s_index] += 1
+                aged = created + BACKLOG_DAYS * DAY
+                if closed < aged:
+                    heapq.heappush(self.backlog_expiries, (closed, s_index, 0))
+                    heapq.heappush(self.backlog_expiries, (aged, s_index, 1))
+                else:
+                    heapq.heappush(self.backlog_expiries, (aged, s_index, 2))
             items_out.append(item)
         if count >= 3 and rnd() < 0.04:                   # one item blocks another
             a_item, b_item = items_out[0], items_out[1]

@@ -1,4 +1,5 @@
--- Helpers shared by the models. Temporary: they exist only while a build runs.
+-- Helpers shared by the models. The parsing helpers are temporary: they exist only while a build
+-- runs. days_between is kept in the published file because the marts' macros use it there.
 
 -- Jira writes 2020-06-12T08:13:13.360+0800; Data Center and CSV exports vary. Anything that is not
 -- a timestamp becomes NULL here and is quarantined by the model that needs it.
@@ -11,5 +12,5 @@ CREATE OR REPLACE TEMP MACRO jira_ts_any(j) AS
          THEN make_timestamp(CAST(CAST(j AS DOUBLE) * 1000 AS BIGINT))
          ELSE jira_ts(j ->> '$') END;
 
-CREATE OR REPLACE TEMP MACRO days_between(a, b) AS
+CREATE OR REPLACE MACRO marts.days_between(a, b) AS
     epoch(b - a) / 86400.0;

@@ -1,6 +1,7 @@
--- One row per post-mortem action item: the incident it belongs to, its class, its owner, how
--- long it has been open or took to close, whether it is overdue or stalled, and how many
--- incidents its service had while it stayed open (its cost of delay).
+-- One row per post-mortem action item: the incident it belongs to, its class, service, team and
+-- owner, when it was filed, closed and due, and how many incidents its service had while it
+-- stayed open (its cost of delay). Its state at a given moment (open, overdue, stalled) comes
+-- from marts.action_items_at, so "now" and "at the end of last quarter" are computed alike.
 with
 
 items as (
@@ -67,15 +68,6 @@ own_dimensions as (
     group by all
 ),
 
-movement as (
-    select
-        issue_id,
-        max(started_at) filter (where period_number > 0) as last_status_change_at,
-        bool_or(status_category in ('indeterminate', 'done')) as was_started
-    from marts.status_periods
-    group by all
-),
-
 enriched as (
     select
         i.issue_key,
@@ -94,9 +86,6 @@ enriched as (
         i.created_at,
         i.closed_at,
         i.due_date,
-        i.closed_at is null as is_open,
-        m.last_status_change_at,
-        not coalesce(m.was_started, false) as never_started,
         s.days as stall_threshold_days,
         a.as_of,
         i.url
@@ -106,7 +95,6 @@ enriched as (
     left join incidents as n on n.issue_key = t.incident_key
     left join classes as c on c.issue_id = i.issue_id
     left join own_dimensions as o on o.issue_id = i.issue_id
-    left join movement as m on m.issue_id = i.issue_id
     left join config.stall_days as s on s.class = coalesce(c.class, 'unclassified')
 ),
 
@@ -128,28 +116,12 @@ cost as (
         on at_start.service = e.service and at_start.created_at <= e.created_at
     asof left join incident_counts as at_end
         on at_end.service = e.service and at_end.created_at <= coalesce(e.closed_at, e.as_of)
-),
-
-aged as (
-    select
-        e.*,
-        -- Time to close for closed items; for open ones the time open so far, which the
-        -- Kaplan-Meier estimate treats as censored rather than as a close.
-        days_between(e.created_at, coalesce(e.closed_at, e.as_of)) as days_open,
-        days_between(coalesce(e.last_status_change_at, e.created_at), e.as_of) as days_without_status_change
-    from enriched as e
 )
 
 select
-    a.* exclude (as_of),
-    a.is_open and a.days_without_status_change > a.stall_threshold_days as is_stalled,
-    case when a.is_open and a.days_without_status_change > a.stall_threshold_days
-         then case when a.never_started then 'never started' else 'no status change' end
-    end as stall_reason,
-    a.is_open and a.due_date < a.as_of::date as is_overdue,
-    case when a.is_open and a.due_date < a.as_of::date then a.as_of::date - a.due_date end as days_overdue,
-    case when not a.is_open and a.closed_at::date > a.due_date
-         then a.closed_at::date - a.due_date end as days_late,
+    e.* exclude (as_of),
+    case when e.closed_at is not null then marts.days_between(e.created_at, e.closed_at) end as days_to_close,
+    case when e.closed_at::date > e.due_date then e.closed_at::date - e.due_date end as days_late,
     coalesce(k.incidents_while_open, 0) as incidents_while_open
-from aged as a
+from enriched as e
 left join cost as k using (issue_id)

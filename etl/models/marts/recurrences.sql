@@ -27,7 +27,7 @@ by_service as (
     select issue_key, earlier_key, 'same service' as reason
     from previous_on_service
     where earlier_key is not null
-      and days_between(earlier_created_at, created_at) <= (select days from window_days)
+      and marts.days_between(earlier_created_at, created_at) <= (select days from window_days)
 ),
 
 repeat_links as (
@@ -47,7 +47,7 @@ by_link as (
     join incidents as a on a.issue_key = l.issue_key
     join incidents as b on b.issue_key = l.other_issue_key
     where a.created_at <> b.created_at
-      and abs(days_between(a.created_at, b.created_at)) <= (select days from window_days)
+      and abs(marts.days_between(a.created_at, b.created_at)) <= (select days from window_days)
 ),
 
 chosen as (
@@ -83,7 +83,7 @@ select
     later.severity,
     later.created_at,
     earlier.created_at as earlier_created_at,
-    days_between(earlier.created_at, later.created_at) as days_between,
+    marts.days_between(earlier.created_at, later.created_at) as days_between,
     o.earlier_open_items,
     o.earlier_open_strategic_items,
     coalesce(o.earlier_open_item_keys, []) as earlier_open_item_keys,

@@ -51,7 +51,7 @@ select
     p.ended_at,
     p.ended_at is null as is_current,
     -- changelog clocks can run a little ahead of `created`; a period is never negative
-    greatest(0, days_between(p.started_at, coalesce(p.ended_at, a.as_of))) as days
+    greatest(0, marts.days_between(p.started_at, coalesce(p.ended_at, a.as_of))) as days
 from periods as p
 join issues as i using (issue_id)
 left join staging.stg_status_categories as c on c.status = p.status

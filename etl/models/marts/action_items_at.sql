@@ -1,0 +1,44 @@
+-- materialize: macro
+-- The state of every action item that existed at a moment: open or closed then, how long it had
+-- been open, overdue, and stalled (no status change for longer than its class's threshold, or
+-- never started and that old). Called with the as-of time for "now" and with a period's end for
+-- "then", so both use one definition. An item closed after the moment counts as open then.
+CREATE OR REPLACE MACRO marts.action_items_at(at_time) AS TABLE
+with
+
+items as (
+    select * from marts.action_items where created_at <= at_time
+),
+
+movement as (
+    select
+        issue_id,
+        max(started_at) filter (where period_number > 0) as last_status_change_at,
+        bool_or(status_category in ('indeterminate', 'done')) as was_started
+    from marts.status_periods
+    where started_at <= at_time
+    group by all
+),
+
+states as (
+    select
+        i.*,
+        i.closed_at is null or i.closed_at > at_time as is_open,
+        m.last_status_change_at,
+        not coalesce(m.was_started, false) as never_started,
+        -- Open items count as censored at their age: the Kaplan-Meier estimate uses this.
+        marts.days_between(i.created_at, least(coalesce(i.closed_at, at_time), at_time)) as days_open,
+        marts.days_between(coalesce(m.last_status_change_at, i.created_at), at_time) as days_without_status_change
+    from items as i
+    left join movement as m using (issue_id)
+)
+
+select
+    *,
+    is_open and due_date < at_time::date as is_overdue,
+    case when is_open and due_date < at_time::date then at_time::date - due_date end as days_overdue,
+    is_open and days_without_status_change > stall_threshold_days as is_stalled,
+    case when is_open and days_without_status_change > stall_threshold_days
+         then case when never_started then 'never started' else 'no status change' end
+    end as stall_reason
+from states

@@ -1,0 +1,42 @@
+-- materialize: macro
+-- Kaplan-Meier estimate of the share of action items still open after t days, for items filed in
+-- [start_date, end_date), by class, team or all together. Items still open are censored at
+-- their age instead of being dropped or counted as closed, so slow-closing groups are not made
+-- to look fast. One row per distinct duration: items at risk (open for at least t days), items
+-- closed at t, and the estimate S(t) = product over closing times u <= t of (1 - closed(u) / at_risk(u)).
+CREATE OR REPLACE MACRO marts.km_curve(start_date, end_date, severities, services, teams, group_by) AS TABLE
+with
+
+items as (
+    select
+        case group_by when 'class' then class when 'team' then coalesce(team, '(none)') else 'all' end as grp,
+        days_open as t,
+        not is_open as closed
+    from marts.action_item_states
+    where created_at >= start_date and created_at < end_date
+      and marts.in_selection(severity, severities)
+      and marts.in_selection(service, services)
+      and marts.in_selection(team, teams)
+),
+
+durations as (
+    select grp, t, count(*) filter (where closed) as closed, count(*) as items
+    from items
+    group by all
+),
+
+at_risk as (
+    select
+        grp, t, closed, items,
+        sum(items) over (partition by grp order by t desc rows between unbounded preceding and current row) as at_risk
+    from durations
+)
+
+select
+    grp,
+    t,
+    at_risk,
+    closed,
+    items - closed as censored,
+    product(1 - closed / at_risk) over (partition by grp order by t rows between unbounded preceding and current row) as survival
+from at_risk
