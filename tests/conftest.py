@@ -46,3 +46,29 @@ def etl(capsys):
         out, err = capsys.readouterr()
         return code, out, err
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small demo database built once by the real ETL, for dashboard tests to read."""
+    root = tmp_path_factory.mktemp("demo")
+    published = root / "data" / "followthrough.duckdb"
+    saved = os.environ.get("FOLLOWTHROUGH_DB")
+    os.environ["FOLLOWTHROUGH_DB"] = str(published)
+    try:
+        assert main(["demo", "--incidents", "120"]) == 0
+    finally:
+        if saved is None:
+            del os.environ["FOLLOWTHROUGH_DB"]
+        else:
+            os.environ["FOLLOWTHROUGH_DB"] = saved
+    return published
+
+
+@pytest.fixture
+def dashboard_on(monkeypatch):
+    """Points the dashboard at a published file for the duration of a test."""
+    def point(path: Path) -> Path:
+        monkeypatch.setenv("FOLLOWTHROUGH_DB", str(path))
+        return path
+    return point

@@ -319,8 +319,8 @@ _ITEM_SUMMARIES = {s: (_item_summaries(s, _OPERATIONAL_TEMPLATES), _item_summari
 # Action item behaviour per class: lognormal medians (days) and sigmas of each stage.
 # --------------------------------------------------------------------------------------------
 #               todo   sd    prog  sd    blocked p  med  sd    review sd    wont   stuck
-_OPERATIONAL = (2.0, 1.0, 5.0, 0.8, 0.08, 6.0, 0.7, 1.0, 0.8, 0.02, 0.055)
-_STRATEGIC = (35.0, 1.1, 45.0, 0.9, 0.30, 30.0, 0.9, 4.0, 0.7, 0.05, None)   # stuck: per team
+_OPERATIONAL = (3.0, 1.0, 7.0, 0.8, 0.08, 6.0, 0.7, 1.0, 0.8, 0.03, 0.065)
+_STRATEGIC = (35.0, 1.1, 45.0, 0.9, 0.30, 30.0, 0.9, 4.0, 0.7, 0.07, None)   # stuck: per team
 _UNCLASSIFIED = (6.0, 1.0, 9.0, 0.9, 0.10, 10.0, 0.8, 2.0, 0.8, 0.03, 0.12)
 _CLASS_PARAMS = (_OPERATIONAL, _STRATEGIC, _UNCLASSIFIED)
 _ITEM_COUNT_CUM = (0.10, 0.30, 0.60)                   # 2, 3, 4, else 5 items: mean 4.0
@@ -569,7 +569,7 @@ class _Gen:
         p_repeat = 0.50 if still_open else 0.10
         linked = False
         if rnd() < p_repeat and when < as_of:
-            linked = rnd() < 0.27
+            linked = rnd() < 0.32
             self.seq += 1
             heapq.heappush(self.pending, (when, self.seq, service, inc_id, inc_key, t0, linked))
 
@@ -711,20 +711,20 @@ class _Gen:
                         plan.append((t, DONE))
 
         # -- assignment --------------------------------------------------------------------------
-        p_assigned = (0.88, 0.62, 0.7)[cls]
+        p_assigned = (0.88, 0.72, 0.7)[cls]
         assignee = members[int(rnd() * len(members))] if rnd() < p_assigned else None
         owner = assignee or members[int(rnd() * len(members))]   # who picks it up when started
         reassign = None
         if rnd() < 0.12:
             horizon = plan[-1][0] if plan else created + 60 * DAY
             reassign = (created + int((horizon - created) * rnd()) + 1000, members[int(rnd() * len(members))])
-        elif cls == CLASS_STRATEGIC and stuck_at is not None and rnd() < 0.08:
+        elif cls == CLASS_STRATEGIC and stuck_at is not None and rnd() < 0.05:
             reassign = (created + _ln(gauss, 60.0, 0.8), None)   # owner moved on, nobody took over
 
         # -- due date -----------------------------------------------------------------------------
         due_ms = None
         if rnd() < (0.9, 0.8, 0.7)[cls]:
-            lo, hi = ((14, 42), (30, 92), (14, 60))[cls]
+            lo, hi = ((14, 42), (45, 120), (14, 60))[cls]
             due_ms = created + int((lo + (hi - lo) * rnd()) * DAY)
         postpone = None
         if due_ms is not None:

@@ -1,0 +1,31 @@
+"""Followthrough: `streamlit run app.py`. Pages live in pages/, their data and charts in followthrough/."""
+import logging
+
+import streamlit as st
+
+from followthrough.db import NoDatabase, QueryFailed
+from followthrough.filters import sidebar_filters
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+st.set_page_config(page_title="Followthrough", page_icon=":material/fact_check:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("pages/recurrence.py", title="Recurrence", icon=":material/replay:"),
+    st.Page("pages/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
+    st.Page("pages/stalls.py", title="Strategic stalls", icon=":material/hourglass_bottom:"),
+    st.Page("pages/quarterly.py", title="Quarterly review", icon=":material/summarize:"),
+    st.Page("pages/explorer.py", title="Incident explorer", icon=":material/search:"),
+    st.Page("pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
+]
+
+page = st.navigation(PAGES)
+try:
+    st.session_state["filters"] = sidebar_filters()
+    page.run()
+except NoDatabase as exc:
+    st.title("Followthrough")
+    st.info(f"{exc} Build the demo with `python -m etl demo`, or load your own data with "
+            "`python -m etl sync`, `import-json` or `import-csv` (see the README).")
+except QueryFailed as exc:
+    st.error(f"{exc} The details are in the dashboard's log.")

@@ -1,0 +1,79 @@
+"""Read-only access to the published database, safe across Streamlit's threads.
+
+The published file is replaced atomically by each publish. A connection is cached per file
+identity (inode and modification time), so the first query after a publish opens the new file
+and no restart is needed, while sessions that still hold the old connection keep reading the old
+file until they move on. Every query runs on its own cursor: one DuckDB connection must not be
+used from two threads at once, cursors may.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.rawstore import published_path
+
+QUERIES = Path(__file__).resolve().parent / "queries"
+log = logging.getLogger(__name__)
+
+
+class NoDatabase(Exception):
+    """Nothing is published yet, or the file cannot be opened."""
+
+
+class QueryFailed(Exception):
+    """A query failed; the details are in the server log, never in the browser."""
+
+
+def database_identity() -> tuple[str, int, int]:
+    path = published_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise NoDatabase(f"No published database at {path}.") from None
+    return str(path), stat.st_ino, stat.st_mtime_ns
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, inode: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(path, read_only=True)
+    except duckdb.Error as exc:
+        log.error("cannot open %s: %s", path, exc)
+        raise NoDatabase(f"The published database at {path} cannot be opened.") from None
+
+
+@lru_cache(maxsize=None)
+def _sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text()
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run followthrough/queries/<name>.sql with named parameters ($name in the SQL)."""
+    return _cached_query(database_identity(), name, _freeze(params)).copy()
+
+
+@st.cache_data(max_entries=1_000, show_spinner=False)
+def _cached_query(identity: tuple[str, int, int], name: str, frozen: tuple) -> pd.DataFrame:
+    cursor = _connection(*identity).cursor()
+    try:
+        return cursor.execute(_sql(name), _thaw(frozen)).df()
+    except duckdb.Error as exc:
+        log.exception("query %s failed", name)
+        raise QueryFailed(f"The {name.replace('_', ' ')} figures could not be computed.") from exc
+    finally:
+        cursor.close()
+
+
+def _freeze(params: dict) -> tuple:
+    # cache_data hashes its arguments; lists become tuples and back.
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _thaw(frozen: tuple) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
