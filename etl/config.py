@@ -197,13 +197,14 @@ def _check_shape(data: dict, where: str) -> None:
 
 
 def _check_field_spec(spec: str, where: str) -> None:
-    """A field spec is `priority`, `components`, `labels:<prefix>` or a Jira field id."""
+    """A field spec is `priority`, `components`, `labels:<prefix>`, or a field: its id
+    (customfield_10050) for API data, its name (Severity) for CSV exports, which carry no ids."""
     if spec in ("", "priority", "components"):
         return
     if spec.startswith("labels:") and spec != "labels:":
         return
-    if not _FIELD_ID.match(spec):
-        raise ConfigError(f"{where} {spec!r} is not priority, components, labels:<prefix> or a Jira field id")
+    if '"' in spec or spec != spec.strip() or spec == "labels:":
+        raise ConfigError(f"{where} {spec!r} is not priority, components, labels:<prefix> or a field id or name")
 
 
 def _type_name(t) -> str:

@@ -77,7 +77,7 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
     finally:
         if attached:
             con.execute("USE raw")
-            con.execute("DETACH build")
+            con.execute("DETACH DATABASE IF EXISTS build")
         _remove(build)
     return PublishResult(target, *counts)
 

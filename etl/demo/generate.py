@@ -57,13 +57,16 @@ def _day_text(day: int) -> str:
     return text
 
 
+_HH_MM = tuple(f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
+_SS_MMM = tuple(f"{s:02d}.{ms:03d}" for s in range(60) for ms in range(1000))
+
+
 def _fmt(ms: int, off: int, suffix: str) -> str:
     """Jira's `2025-03-04T10:12:00.000+0100` for an instant, in the offset `off` (ms)."""
     day, rem = divmod(ms + off, DAY)
-    h, rem = divmod(rem, HOUR)
-    m, rem = divmod(rem, MINUTE)
-    s, milli = divmod(rem, 1000)
-    return f"{_day_text(day)}T{h:02d}:{m:02d}:{s:02d}.{milli:03d}{suffix}"
+    text = _DATE_CACHE.get(day) or _day_text(day)
+    minute, rem = divmod(rem, MINUTE)
+    return f"{text}{_HH_MM[minute]}{_SS_MMM[rem]}{suffix}"
 
 
 def _local_date(ms: int, off: int) -> str:
@@ -110,7 +113,7 @@ BACKLOG_K = 3.0
 BACKLOG_PRIOR = 6
 BACKLOG_PRIOR_OPEN = 3
 # Share of each team's strategic items that are never finished: the followthrough culture.
-TEAM_ABANDON = {"Payments": 0.16, "Identity": 0.22, "Discovery": 0.32, "Platform": 0.40, "Data": 0.46}
+TEAM_ABANDON = {"Payments": 0.13, "Identity": 0.19, "Discovery": 0.29, "Platform": 0.37, "Data": 0.43}
 
 _PEOPLE = {
     "Payments": [("Amara Okafor", "Africa/Lagos"), ("Tomás Silva", "Etc/UTC"),
@@ -318,18 +321,23 @@ _ITEM_SUMMARIES = {s: (_item_summaries(s, _OPERATIONAL_TEMPLATES), _item_summari
 # --------------------------------------------------------------------------------------------
 # Action item behaviour per class: lognormal medians (days) and sigmas of each stage.
 # --------------------------------------------------------------------------------------------
+# Per class: median (days) and sigma of To Do, In Progress; chance and median, sigma of Blocked;
+# median, sigma of In Review; chance of Won't Do; chance of never finishing (strategic: per team).
 #               todo   sd    prog  sd    blocked p  med  sd    review sd    wont   stuck
 _OPERATIONAL = (3.0, 1.0, 7.0, 0.8, 0.08, 6.0, 0.7, 1.0, 0.8, 0.03, 0.065)
-_STRATEGIC = (35.0, 1.1, 45.0, 0.9, 0.30, 30.0, 0.9, 4.0, 0.7, 0.07, None)   # stuck: per team
+_STRATEGIC = (35.0, 1.1, 45.0, 0.9, 0.30, 30.0, 0.9, 4.0, 0.7, 0.07, None)
 _UNCLASSIFIED = (6.0, 1.0, 9.0, 0.9, 0.10, 10.0, 0.8, 2.0, 0.8, 0.03, 0.12)
-_CLASS_PARAMS = (_OPERATIONAL, _STRATEGIC, _UNCLASSIFIED)
+
+
+def _in_ms(params: tuple) -> tuple:
+    todo, todo_sd, prog, prog_sd, p_blk, blk, blk_sd, rev, rev_sd, wont, stuck = params
+    return (todo * DAY, todo_sd, prog * DAY, prog_sd, p_blk, blk * DAY, blk_sd, rev * DAY, rev_sd, wont, stuck)
+
+
+_CLASS_PARAMS = tuple(_in_ms(p) for p in (_OPERATIONAL, _STRATEGIC, _UNCLASSIFIED))
 _ITEM_COUNT_CUM = (0.10, 0.30, 0.60)                   # 2, 3, 4, else 5 items: mean 4.0
 _SUBTASK_SHARE = 0.2 / (0.99 * 0.75)                   # of non-strategic tied items -> 20% overall
 _HORIZON = 1 << 62                                     # "never"
-
-
-def _ln(gauss, median_days: float, sigma: float) -> int:
-    return int(median_days * DAY * math.exp(sigma * gauss(0.0, 1.0))) + MINUTE
 
 
 class _Gen:
@@ -676,38 +684,40 @@ class _Gen:
             stuck_at = None
         wont = stuck_at is None and rnd() < p_wont
 
-        # Planned status path as (time, to_status); authorship resolved below.
+        # Planned status path as (time, to_status); authorship resolved below. Stage lengths are
+        # lognormal: median * exp(sigma * N(0, 1)), plus a minute so nothing takes no time.
+        exp = math.exp
         plan = []
-        t = created + _ln(gauss, todo_med, todo_sd)
+        t = created + int(todo_med * exp(todo_sd * gauss(0.0, 1.0))) + MINUTE
         if wont and rnd() < 0.6:
             plan.append((t, WONT_DO))
         elif stuck_at != TODO:
             plan.append((t, IN_PROGRESS))
             if stuck_at == BLOCKED or (stuck_at is None and rnd() < p_blocked):
-                t += _ln(gauss, prog_med * 0.4, prog_sd)
+                t += int(0.4 * prog_med * exp(prog_sd * gauss(0.0, 1.0))) + MINUTE
                 plan.append((t, BLOCKED))
                 if stuck_at is None:
-                    t += _ln(gauss, blk_med, blk_sd)
+                    t += int(blk_med * exp(blk_sd * gauss(0.0, 1.0))) + MINUTE
                     plan.append((t, IN_PROGRESS))
             if stuck_at is None:
-                t += _ln(gauss, prog_med, prog_sd)
+                t += int(prog_med * exp(prog_sd * gauss(0.0, 1.0))) + MINUTE
                 if wont:
                     plan.append((t, WONT_DO))
                 else:
                     plan.append((t, IN_REVIEW))
                     if rnd() < 0.1:                       # review sends it back
-                        t += _ln(gauss, rev_med, rev_sd)
+                        t += int(rev_med * exp(rev_sd * gauss(0.0, 1.0))) + MINUTE
                         plan.append((t, IN_PROGRESS))
-                        t += _ln(gauss, prog_med * 0.3, prog_sd)
+                        t += int(0.3 * prog_med * exp(prog_sd * gauss(0.0, 1.0))) + MINUTE
                         plan.append((t, IN_REVIEW))
-                    t += _ln(gauss, rev_med, rev_sd)
+                    t += int(rev_med * exp(rev_sd * gauss(0.0, 1.0))) + MINUTE
                     plan.append((t, DONE))
                     if rnd() < 0.02:                      # reopened
-                        t += _ln(gauss, 5.0, 1.0)
+                        t += int(5 * DAY * exp(gauss(0.0, 1.0))) + MINUTE
                         plan.append((t, IN_PROGRESS))
-                        t += _ln(gauss, prog_med * 0.4, prog_sd)
+                        t += int(0.4 * prog_med * exp(prog_sd * gauss(0.0, 1.0))) + MINUTE
                         plan.append((t, IN_REVIEW))
-                        t += _ln(gauss, rev_med, rev_sd)
+                        t += int(rev_med * exp(rev_sd * gauss(0.0, 1.0))) + MINUTE
                         plan.append((t, DONE))
 
         # -- assignment --------------------------------------------------------------------------
@@ -719,7 +729,7 @@ class _Gen:
             horizon = plan[-1][0] if plan else created + 60 * DAY
             reassign = (created + int((horizon - created) * rnd()) + 1000, members[int(rnd() * len(members))])
         elif cls == CLASS_STRATEGIC and stuck_at is not None and rnd() < 0.05:
-            reassign = (created + _ln(gauss, 60.0, 0.8), None)   # owner moved on, nobody took over
+            reassign = (created + int(60 * DAY * exp(0.8 * gauss(0.0, 1.0))), None)  # owner left
 
         # -- due date -----------------------------------------------------------------------------
         due_ms = None
@@ -747,7 +757,9 @@ class _Gen:
         last_t = created
         last_user = reporter
         stopped = False
-        for t, to in plan + [(as_of + 1, None)]:
+        plan.append((as_of + 1, None))                     # sentinel: flush side events
+        history = self._history
+        for t, to in plan:
             while side and side[0][0] < t:
                 when, value, kind = side.pop(0)
                 when = max(when, last_t + 1000)
@@ -758,10 +770,10 @@ class _Gen:
                 if kind == 0:
                     if value is assignee:
                         continue
-                    histories.append(self._history(when, who, [_assignee_item(assignee, value)]))
+                    histories.append(history(when, who, [_assignee_item(assignee, value)]))
                     assignee = value
                 else:
-                    histories.append(self._history(when, who, [_duedate_item(due_ms, value, reporter)]))
+                    histories.append(history(when, who, [_duedate_item(due_ms, value, reporter)]))
                     due_ms = value
                 last_t, last_user = when, who
             if to is None or stopped:
@@ -786,7 +798,7 @@ class _Gen:
             elif status == DONE:
                 items.append(_RES_CLEAR)
                 resolved_at = None
-            histories.append(self._history(t, actor, items))
+            histories.append(history(t, actor, items))
             status = to
             last_t, last_user = t, actor
 

@@ -1,0 +1,84 @@
+"""Complete changelogs. A search inlines at most 40 histories per issue on Cloud (the newest); an
+issue whose changelog.total says there are more has all of them fetched here: in bulk on Cloud,
+page by page per issue where bulk fetching is not offered (Data Center).
+
+Histories already inline or already stored are not stored again, so re-syncing a busy issue does
+not grow the raw store by its whole history every time it changes.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from etl.jira.http import JiraHttp, JiraProblem
+from etl.jira.paging import Endpoint, pages
+from etl.rawstore import RawStore
+
+log = logging.getLogger("etl.jira")
+
+
+def incomplete(issue: dict) -> bool:
+    changelog = issue.get("changelog")
+    if not isinstance(changelog, dict):
+        return False
+    return (changelog.get("total") or 0) > len(changelog.get("histories") or [])
+
+
+class Changelogs:
+    def __init__(self, http: JiraHttp, endpoints: dict[str, Endpoint]):
+        self.http = http
+        self.bulk = endpoints.get("bulk_changelogs")
+        self.single = endpoints["changelog"]
+
+    def fetch(self, issues: list[dict]) -> dict[str, list[dict]]:
+        """Every history of each issue, by issue id."""
+        if self.bulk:
+            try:
+                return self._in_bulk(issues)
+            except JiraProblem as problem:
+                if problem.status != 404:
+                    raise
+                log.warning("%s offers no bulk changelog fetch; fetching changelogs issue by issue", self.http.site)
+                self.bulk = None
+        return self._one_by_one(issues)
+
+    def _in_bulk(self, issues: list[dict]) -> dict[str, list[dict]]:
+        histories = defaultdict(list)
+        for page in pages(self.http, self.bulk, {"issueIdsOrKeys": [i["id"] for i in issues]}):
+            for entry in page.items:
+                histories[str(entry.get("issueId"))].extend(entry.get("changeHistories") or [])
+        return histories
+
+    def _one_by_one(self, issues: list[dict]) -> dict[str, list[dict]]:
+        histories = {}
+        for issue in issues:
+            try:
+                histories[issue["id"]] = [h for page in pages(self.http, self.single, {}, key=issue["key"])
+                                          for h in page.items]
+            except JiraProblem as problem:
+                if problem.status != 404:
+                    raise
+                log.warning("%s was deleted while syncing; --reconcile will retire it", issue["key"])
+        return histories
+
+
+def store_new_histories(store: RawStore, load_id: int, issues: list[dict], fetched: dict[str, list[dict]],
+                        fetched_at: datetime) -> None:
+    if not issues:
+        return
+    known = defaultdict(set)
+    for issue_id, history_id in store.con.execute(
+            "SELECT issue_id, payload ->> 'id' FROM raw_changelogs WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))",
+            [[i["id"] for i in issues]]).fetchall():
+        known[issue_id].add(history_id)
+    for issue in issues:
+        seen = known[issue["id"]] | {str(h.get("id")) for h in issue["changelog"].get("histories") or []}
+        new = []
+        for history in fetched.get(issue["id"], ()):
+            if str(history.get("id")) not in seen:
+                seen.add(str(history.get("id")))
+                new.append(history)
+        if new:
+            store.add_histories(load_id, issue["id"], issue.get("key"), json.dumps(new), fetched_at)

@@ -1,0 +1,73 @@
+"""What `python -m etl sync` and `python -m etl fields` run: progress on stderr, results on stdout."""
+from __future__ import annotations
+
+import sys
+import time
+
+from tqdm import tqdm
+
+from etl.config import Config
+from etl.jira.credentials import load_credentials
+from etl.jira.fields import render
+from etl.jira.http import RetryPolicy
+from etl.jira.site import connect
+from etl.jira.sync import SyncResult, sync
+from etl.lock import etl_lock
+from etl.publish import PublishResult, publish
+from etl.rawstore import RawStore, warehouse_path
+
+
+class ProgressBar:
+    """Issues against the matching total (an estimate on Cloud); pages and changelogs alongside."""
+
+    def __init__(self):
+        self.pages = 0
+        self.changelogs = 0
+        self.bar = tqdm(desc="Jira sync", unit=" issues", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+    def start(self, total: int | None, done: int) -> None:
+        self.bar.reset(total=total)
+        self.bar.update(done)
+
+    def advance(self, issues: int, changelogs: int) -> None:
+        self.pages += 1
+        self.changelogs += changelogs
+        self.bar.set_postfix(pages=self.pages, changelogs=self.changelogs, refresh=False)
+        self.bar.update(issues)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def sync_command(cfg: Config, *, full: bool, reconcile: bool) -> int:
+    began = time.monotonic()
+    path = warehouse_path()
+    with etl_lock(path), RawStore(path) as store:
+        bar = ProgressBar()
+        try:
+            result = sync(cfg, store, full=full, reconcile=reconcile, progress=bar)
+        finally:
+            bar.close()
+        # Only a completed run is published; a failed one raised above and left the last file alone.
+        published = publish(cfg, store)
+    print(summary(result, published, time.monotonic() - began))
+    return 0
+
+
+def fields_command(cfg: Config) -> int:
+    site = connect(cfg.jira_url, load_credentials(), RetryPolicy())
+    fields = site.http.library(site.client.fields, what="the field list", where="GET /rest/api/2/field")
+    print(render(fields))
+    return 0
+
+
+def summary(result: SyncResult, published: PublishResult, seconds: float) -> str:
+    scope = f"changes since {result.since} {result.zone}" if result.since else "all matching issues"
+    flavour = "Jira Cloud" if result.flavour == "cloud" else "Jira Data Center"
+    resumed = ", resuming an interrupted run" if result.resumed else ""
+    return (f"Synced {scope} from {result.site} ({flavour}{resumed}) in {seconds:.1f} s: "
+            f"{result.new} new, {result.updated} updated, {result.retired} retired, "
+            f"{published.quarantined} quarantined ({result.issues} issues read in {result.pages} pages, "
+            f"{result.changelogs} long changelogs fetched).\n"
+            f"Published {published.path}: {published.issues} issues, {published.incidents} incidents, "
+            f"{published.action_items} action items.")

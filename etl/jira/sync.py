@@ -1,0 +1,180 @@
+"""A sync run: list the matching issues page by page, and store each page, its completed
+changelogs and the cursor that follows it in one raw-store transaction.
+
+Killed at any moment (kill -9 included), the store holds a prefix of pages and the cursor after
+exactly those pages, so the next run continues there and neither loses nor repeats a page. The
+watermark, the server's clock when a run began, advances only when a run completes; incremental
+runs ask for `updated >=` that watermark minus the configured overlap.
+
+Callers hold `etl_lock`: a run assumes it is the only writer.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from etl.config import Config
+from etl.errors import UserError
+from etl.jira.changelogs import Changelogs, incomplete, store_new_histories
+from etl.jira.credentials import Credentials, load_credentials
+from etl.jira.endpoints import COUNTS, endpoints_for
+from etl.jira.http import JiraProblem, RetryPolicy
+from etl.jira.listing import issue_pages
+from etl.jira.paging import Endpoint
+from etl.jira.query import base_jql, issue_fields, jql_minute, search_jql
+from etl.jira.reconcile import REASON, issues_gone
+from etl.jira.site import Site, connect
+from etl.rawstore import RawStore, utcnow
+
+log = logging.getLogger("etl.jira")
+
+RUN = "jira.run"
+WATERMARK = "jira.watermark"
+
+
+class Progress(Protocol):
+    def start(self, total: int | None, done: int) -> None: ...
+    def advance(self, issues: int, changelogs: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    site: str
+    flavour: str
+    since: str | None      # lower bound on `updated`, in `zone`; None for a full sync
+    zone: str
+    resumed: bool
+    pages: int
+    issues: int
+    changelogs: int        # issues whose changelog had to be fetched apart
+    new: int
+    updated: int
+    retired: int
+    seconds: float
+
+
+def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = False,
+         credentials: Credentials | None = None, policy: RetryPolicy = RetryPolicy(),
+         endpoints: dict[str, Endpoint] | None = None, progress: Progress | None = None) -> SyncResult:
+    began = time.monotonic()
+    base, fields = base_jql(cfg), issue_fields(cfg)
+    site = connect(cfg.jira_url, credentials or load_credentials(), policy)
+    endpoints = endpoints or endpoints_for(site.flavour)
+    _close_interrupted_loads(store)
+    load_id = store.begin_load(f"sync-{site.flavour}", site.url)
+    try:
+        run, resumed = _start_or_resume(store, cfg, site, base, fields, full, reconcile, load_id)
+        if run["phase"] == "issues":
+            _fetch_issues(store, site, endpoints, run, load_id, base, fields, progress)
+        if run["phase"] == "reconcile":
+            gone = issues_gone(store, site, endpoints["keys"], lambda window: search_jql(base, None, window))
+            with store.transaction():
+                store.retire(load_id, gone, REASON)
+                _checkpoint(store, run, phase="done", retired=len(gone))
+        with store.transaction():
+            store.set_state(WATERMARK, {"fingerprint": run["fingerprint"], "server_time": run["started"]})
+            store.clear_state(RUN)
+        new, updated = _changes(store, run["run_id"], site.url)
+        counts = run["counts"]
+        result = SyncResult(site=site.url, flavour=site.flavour, since=run["since"], zone=str(site.zone),
+                            resumed=resumed, pages=counts["pages"], issues=counts["issues"],
+                            changelogs=counts["changelogs"], new=new, updated=updated,
+                            retired=counts["retired"], seconds=round(time.monotonic() - began, 3))
+        store.finish_load(load_id, "done", asdict(result))
+        return result
+    except BaseException as exc:
+        store.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
+        raise
+
+
+def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields: list[str], full: bool,
+                     reconcile: bool, load_id: int) -> tuple[dict, bool]:
+    fingerprint = {"site": site.url, "jql": base, "fields": fields}
+    run = store.get_state(RUN)
+    # An interrupted full run also serves an incremental request; not the other way round.
+    if run and run["fingerprint"] == fingerprint and not (full and run["since"]):
+        if reconcile and run["phase"] == "done":
+            run["phase"] = "reconcile"
+        run["reconcile"] = run["reconcile"] or reconcile
+        log.info("resuming the interrupted sync after %d pages", run["counts"]["pages"])
+        return run, True
+    if run:
+        log.warning("discarding an interrupted sync of a different site, query or field list")
+    mark = store.get_state(WATERMARK)
+    since = None
+    if not full and mark and mark["fingerprint"] == fingerprint:
+        since = jql_minute(datetime.fromisoformat(mark["server_time"]) - timedelta(minutes=cfg.overlap_minutes),
+                           site.zone)
+    run = {"fingerprint": fingerprint, "run_id": load_id, "since": since, "started": site.server_time.isoformat(),
+           "phase": "issues", "cursor": None, "reconcile": reconcile,
+           "counts": {"pages": 0, "issues": 0, "changelogs": 0, "retired": 0}}
+    with store.transaction():
+        store.set_state(RUN, run)
+    return run, False
+
+
+def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], run: dict, load_id: int,
+                  base: str, fields: list[str], progress: Progress | None) -> None:
+    changelogs = Changelogs(site.http, endpoints)
+    if progress:
+        progress.start(_count(site, search_jql(base, run["since"])), run["counts"]["issues"])
+    listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},
+                          lambda window: search_jql(base, run["since"], window), run["cursor"], site.zone)
+    for page, cursor, fresh in listing:
+        fetched_at = utcnow()
+        needy = [issue for issue in fresh if incomplete(issue)]
+        histories = changelogs.fetch(needy) if needy else {}
+        with store.transaction():
+            store.add_search_page(load_id, page.text, fetched_at)
+            store_new_histories(store, load_id, needy, histories, fetched_at)
+            _checkpoint(store, run, cursor=cursor,
+                        phase="issues" if cursor else ("reconcile" if run["reconcile"] else "done"),
+                        pages=1, issues=len(fresh), changelogs=len(needy))
+        if progress:
+            progress.advance(len(fresh), len(needy))
+
+
+def _checkpoint(store: RawStore, run: dict, *, phase: str, cursor: dict | None = None, **counts: int) -> None:
+    """Write the run's next state; `run` changes only once that is in the open transaction."""
+    following = copy.deepcopy(run)
+    following.update(phase=phase, cursor=cursor)
+    for name, n in counts.items():
+        following["counts"][name] += n
+    store.set_state(RUN, following)
+    run.update(following)
+
+
+def _count(site: Site, jql: str) -> int | None:
+    path, body, answer = COUNTS[site.flavour]
+    try:
+        _, data = site.http.fetch("POST", path, what="the issue count", body={**body, "jql": jql})
+    except JiraProblem as problem:
+        log.info("no issue count for the progress bar: %s", problem)
+        return None
+    return data.get(answer) if isinstance(data, dict) else None
+
+
+def _close_interrupted_loads(store: RawStore) -> None:
+    """A sync killed outright leaves its load `running`; under the lock none can still be."""
+    store.con.execute("UPDATE raw_loads SET status = 'failed', finished_at = ?, summary = ? "
+                      "WHERE status = 'running' AND kind LIKE 'sync-%'",
+                      [utcnow(), '{"error": "interrupted"}'])
+
+
+def _changes(store: RawStore, run_id: int, site_url: str) -> tuple[int, int]:
+    """Issues first stored by this run, and issues that got a new version in it.
+
+    Loads and rows share one sequence, so everything stored before the run has a smaller number.
+    """
+    return store.con.execute("""
+        WITH touched AS (
+            SELECT DISTINCT r.issue_id FROM raw_issues AS r JOIN raw_loads AS l USING (load_id)
+            WHERE l.load_id >= ? AND l.kind LIKE 'sync-%' AND l.source = ?),
+        before AS (SELECT DISTINCT issue_id FROM raw_issues WHERE seq < ?)
+        SELECT count(*) FILTER (WHERE b.issue_id IS NULL), count(*) FILTER (WHERE b.issue_id IS NOT NULL)
+        FROM touched AS t LEFT JOIN before AS b USING (issue_id)
+    """, [run_id, site_url, run_id]).fetchone()
