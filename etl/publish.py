@@ -16,7 +16,7 @@ import duckdb
 from etl.config import Config, config_tables
 from etl.errors import UserError
 from etl.rawstore import RawStore, published_path
-from etl.runner import run_models
+from etl.runner import ModelError, run_models
 
 CONFIG_SCHEMA = """
 CREATE SCHEMA config;
@@ -50,7 +50,7 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
     target = Path(target) if target else published_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     build = target.with_name(f".build-{os.getpid()}-{target.name}")
-    _remove(build)
+    _remove_abandoned_builds(target)
     con = store.con
     attached = False
     try:
@@ -72,12 +72,11 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
         _fsync(build)
         os.replace(build, target)
         _fsync(target.parent)
-    except (duckdb.Error, OSError) as exc:
+    except (duckdb.Error, OSError, ModelError) as exc:
         raise UserError(f"publishing failed and {target} was left as it was: {_first_line(exc)}") from None
     finally:
         if attached:
-            con.execute("USE raw")
-            con.execute("DETACH DATABASE IF EXISTS build")
+            _discard_build(con)
         _remove(build)
     return PublishResult(target, *counts)
 
@@ -92,6 +91,33 @@ def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime |
     con.execute("INSERT INTO config.settings VALUES (?, ?, ?, ?)",
                 [cfg.tie_by_parent, cfg.recurrence_window_days,
                  as_of.replace(tzinfo=None) if as_of else None, str(cfg.path or "")])
+
+
+def _remove_abandoned_builds(target: Path) -> None:
+    """A build killed mid-way (kill -9, power loss) leaves its file behind; its pid tells."""
+    for leftover in target.parent.glob(f".build-*-{target.name}"):
+        pid = leftover.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove(leftover)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _discard_build(con: duckdb.DuckDBPyConnection) -> None:
+    # The build is thrown away; a checkpoint failing on the way out (disk still full) is expected.
+    try:
+        con.execute("USE raw")
+        con.execute("DETACH DATABASE IF EXISTS build")
+    except duckdb.Error:
+        pass
 
 
 def _fsync(path: Path) -> None:
