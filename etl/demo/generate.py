@@ -27,7 +27,7 @@ import hashlib
 import heapq
 import math
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Iterator
 
 DEMO_AS_OF = datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc)   # the fixed "now" of the demo
@@ -412,7 +412,7 @@ class _Gen:
                     if kind != 0:
                         all_strategic[s_index] -= 1
                 # A fresh incident is likelier on a service that leaves its strategic fixes open:
-                # weight = base * exp(k * (share of last year's strategic items still open - mean)).
+                # weight = base * exp(k * share of its last year's strategic items still open).
                 for s in range(8):
                     weights[s] = SERVICE_WEIGHTS[s] * math.exp(
                         BACKLOG_K * (open_strategic[s] + BACKLOG_PRIOR_OPEN) / (all_strategic[s] + BACKLOG_PRIOR))
