@@ -41,8 +41,12 @@ def database_identity() -> tuple[str, int, int]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, inode: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    # Attached to a fresh in-memory instance rather than opened with duckdb.connect(path): that
+    # would hand back the process's cached instance for the path, still reading the old file.
     try:
-        return duckdb.connect(path, read_only=True)
+        con = duckdb.connect(":memory:")
+        con.execute("ATTACH ? AS published (READ_ONLY)", [path])
+        return con
     except duckdb.Error as exc:
         log.error("cannot open %s: %s", path, exc)
         raise NoDatabase(f"The published database at {path} cannot be opened.") from None
@@ -62,6 +66,7 @@ def query(name: str, **params) -> pd.DataFrame:
 def _cached_query(identity: tuple[str, int, int], name: str, frozen: tuple) -> pd.DataFrame:
     cursor = _connection(*identity).cursor()
     try:
+        cursor.execute("USE published")
         return cursor.execute(_sql(name), _thaw(frozen)).df()
     except duckdb.Error as exc:
         log.exception("query %s failed", name)
