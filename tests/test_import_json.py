@@ -114,4 +114,4 @@ def test_file_that_is_not_utf8_is_rejected_by_name(workspace, etl, tmp_path, con
     (tmp_path / "latin1.json").write_bytes('{"key": "OPS-1", "summary": "caf\xe9"}'.encode("latin-1"))
     code, out, err = etl("--config", config, "import-json", tmp_path / "latin1.json")
     assert code == 0
-    assert "latin1.json: not UTF-8 text" in err
+    assert "latin1.json:1: not UTF-8 text" in err

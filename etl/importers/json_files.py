@@ -15,6 +15,33 @@ from etl.errors import UserError
 from etl.rawstore import RawStore, utcnow
 
 BATCH = 5_000
+# Jira caps a summary at 255 characters and a description at 32,767; an issue of this size is
+# not an issue but a mistake, and storing it would bloat every build.
+MAX_ISSUE_BYTES = 5 * 1024 * 1024
+
+
+class _DuplicateName(ValueError):
+    pass
+
+
+def _no_duplicate_names(pairs):
+    # Parsers disagree on {"key": "A", "key": "B"} (first or last wins), so it is refused.
+    names = [name for name, _ in pairs]
+    if len(names) != len(set(names)):
+        raise _DuplicateName(next(n for n in names if names.count(n) > 1))
+    return dict(pairs)
+
+
+def _parse(text: str):
+    """json.loads, or (None, reason) for text that is not one unambiguous JSON value."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_names), None
+    except _DuplicateName as exc:
+        return None, f"duplicate field name {str(exc)[:40]!r}"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg})"
+    except RecursionError:
+        return None, "JSON nested too deeply"
 
 
 @dataclass
@@ -42,38 +69,47 @@ def _import_file(store: RawStore, load_id: int, path: Path, fetched_at, counts: 
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        _reject(store, load_id, counts, f"{path.name}", f"not UTF-8 text (byte {exc.start})", "")
+    except UnicodeDecodeError:
+        # One bad byte should cost its line, not the whole export.
+        _import_lines(store, load_id, path, raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), fetched_at, counts)
         return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
-        document = None
+    document, _ = _parse(text)
     if isinstance(document, dict) and isinstance(document.get("issues"), list):
         counts.seen += len(document["issues"])
         counts.new_versions += store.add_json_document(load_id, text, fetched_at, "$.issues[*]")
     elif isinstance(document, list):
         counts.seen += len(document)
         counts.new_versions += store.add_json_document(load_id, text, fetched_at, "$[*]")
-    elif isinstance(document, dict):
+    elif isinstance(document, dict) and len(raw) <= MAX_ISSUE_BYTES:
         counts.seen += 1
         counts.new_versions += store.add_issue_texts(load_id, [text], fetched_at)
     else:
-        _import_lines(store, load_id, path, text, fetched_at, counts)
+        _import_lines(store, load_id, path, raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), fetched_at, counts)
 
 
-def _import_lines(store: RawStore, load_id: int, path: Path, text: str, fetched_at, counts: ImportCounts) -> None:
+def _import_lines(store: RawStore, load_id: int, path: Path, lines: list[bytes], fetched_at,
+                  counts: ImportCounts) -> None:
     batch: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, raw_line in enumerate(lines, start=1):
+        origin = f"{path.name}:{number}"
+        try:
+            line = raw_line.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError as exc:
+            _reject(store, load_id, counts, origin, f"not UTF-8 text (byte {exc.start})",
+                    raw_line.decode("utf-8", "replace"))
+            continue
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            _reject(store, load_id, counts, f"{path.name}:{number}", f"not valid JSON ({exc.msg})", line)
+        if len(raw_line) > MAX_ISSUE_BYTES:
+            _reject(store, load_id, counts, origin, f"issue is {len(raw_line) // 1024 // 1024} MB, over the "
+                    f"{MAX_ISSUE_BYTES // 1024 // 1024} MB limit", line)
+            continue
+        value, problem = _parse(line)
+        if problem:
+            _reject(store, load_id, counts, origin, problem, line)
             continue
         if not isinstance(value, dict):
-            _reject(store, load_id, counts, f"{path.name}:{number}", "not a JSON object", line)
+            _reject(store, load_id, counts, origin, "not a JSON object", line)
             continue
         batch.append(line)
         if len(batch) >= BATCH:

@@ -1,10 +1,12 @@
 -- Helpers shared by the models. The parsing helpers are temporary: they exist only while a build
 -- runs. days_between is kept in the published file because the marts' macros use it there.
 
--- Jira writes 2020-06-12T08:13:13.360+0800; Data Center and CSV exports vary. Anything that is not
--- a timestamp becomes NULL here and is quarantined by the model that needs it.
+-- Jira writes 2020-06-12T08:13:13.360+0800. Anything else becomes NULL here and is quarantined by
+-- the model that needs it. The shape is checked first because DuckDB's cast is lenient: it
+-- reads "0" as year 0 and accepts offsets no time zone has.
 CREATE OR REPLACE TEMP MACRO jira_ts(t) AS
-    try_cast(t AS TIMESTAMPTZ) AT TIME ZONE 'UTC';
+    CASE WHEN regexp_full_match(t, '\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?')
+         THEN try_cast(t AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END;
 
 -- Changelog `created` is ISO text from search and per-issue pages, epoch milliseconds from bulkfetch.
 CREATE OR REPLACE TEMP MACRO jira_ts_any(j) AS

@@ -85,22 +85,46 @@ typed as (
         fields_type,
         labels_type
     from extracted
+),
+
+checked as (
+    select
+        * exclude (payload_type, fields_type, labels_type, created_text, resolved_text),
+        case
+            when payload_type <> 'OBJECT' then 'payload is not a JSON object'
+            when issue_key is null then 'missing key'
+            when not regexp_full_match(issue_key, '[A-Za-z][A-Za-z0-9_]*-[0-9]+')
+                then 'key is not an issue key: ' || left(issue_key, 40)
+            when issue_id is null then 'missing id'
+            when fields_type is distinct from 'OBJECT' then 'missing fields'
+            when created_text is null then 'missing fields.created'
+            when created_at is null then 'fields.created is not a timestamp: ' || left(created_text, 40)
+            when created_at > (select as_of from staging.stg_as_of) + interval 1 day
+                then 'created after the as-of time: ' || left(created_text, 40)
+            when resolved_text is not null and resolved_at is null
+                then 'fields.resolutiondate is not a timestamp: ' || left(resolved_text, 40)
+            when labels_type is not null and labels_type not in ('ARRAY', 'NULL')
+                then 'fields.labels is not a list'
+            when status is null then 'missing fields.status'
+            when resolved_at < created_at then 'resolved before it was created'
+        end as reject_reason
+    from typed
+),
+
+-- Two issue ids claiming one key (an import mixing sites, a moved issue) would make every join
+-- on the key ambiguous; the most recently updated keeps it.
+key_owners as (
+    select issue_key, issue_id as owner_id
+    from checked
+    where reject_reason is null
+    qualify row_number() over (partition by issue_key order by updated_at desc nulls last, seq desc) = 1
 )
 
 select
-    * exclude (payload_type, fields_type, labels_type, created_text, resolved_text),
-    case
-        when payload_type <> 'OBJECT' then 'payload is not a JSON object'
-        when issue_key is null then 'missing key'
-        when issue_id is null then 'missing id'
-        when fields_type is distinct from 'OBJECT' then 'missing fields'
-        when created_text is null then 'missing fields.created'
-        when created_at is null then 'fields.created is not a timestamp: ' || left(created_text, 40)
-        when resolved_text is not null and resolved_at is null
-            then 'fields.resolutiondate is not a timestamp: ' || left(resolved_text, 40)
-        when labels_type is not null and labels_type not in ('ARRAY', 'NULL')
-            then 'fields.labels is not a list'
-        when status is null then 'missing fields.status'
-        when resolved_at < created_at then 'resolved before it was created'
-    end as reject_reason
-from typed
+    c.* exclude (reject_reason),
+    coalesce(c.reject_reason,
+             case when k.owner_id <> c.issue_id
+                  then 'key ' || c.issue_key || ' is also used by issue id ' || k.owner_id || ', updated later' end
+    ) as reject_reason
+from checked as c
+left join key_owners as k using (issue_key)
