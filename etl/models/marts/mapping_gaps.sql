@@ -2,14 +2,17 @@
 -- instead of the charts quietly leaving things out.
 with
 
+-- issue_documents.field_values holds the configured fields in attribute order, NULL where absent.
 configured_fields as (
-    select attribute, field_id from config.field_sources where source = 'field'
+    select attribute, field_id, row_number() over (order by attribute) as position
+    from config.field_sources
+    where source = 'field'
 ),
 
 fields_seen as (
-    select f.attribute, f.field_id, count(p.seq) as issues
+    select f.attribute, f.field_id, count(d.field_values[f.position]) as issues
     from configured_fields as f
-    left join issue_payloads as p on json_exists(p.payload, '$.fields."' || f.field_id || '"')
+    cross join issue_documents as d
     group by all
 )
 

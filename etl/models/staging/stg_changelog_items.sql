@@ -4,9 +4,9 @@
 with
 
 inline_histories as (
-    select i.issue_id, unnest(json_extract(p.payload, '$.changelog.histories[*]')) as history, 0 as preference
-    from staging.stg_issues as i
-    join issue_payloads as p using (seq)
+    select d.issue_id, unnest(json_extract(d.doc.changelog.histories, '$[*]')) as history, 0 as preference
+    from issue_documents as d
+    semi join staging.stg_issues as i using (seq)
 ),
 
 fetched_histories as (

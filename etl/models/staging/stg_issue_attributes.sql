@@ -23,11 +23,18 @@ from_labels as (
     where starts_with(l.label, s.prefix)
 ),
 
+-- issue_documents.field_values holds the configured fields in attribute order.
+field_positions as (
+    select attribute, row_number() over (order by attribute) as position
+    from config.field_sources
+    where source = 'field'
+),
+
 field_json as (
-    select i.issue_id, s.attribute, json_extract(p.payload, '$.fields."' || s.field_id || '"') as value_json
-    from staging.stg_issues as i
-    join issue_payloads as p using (seq)
-    join config.field_sources as s on s.source = 'field'
+    select d.issue_id, s.attribute, d.field_values[s.position] as value_json
+    from issue_documents as d
+    semi join staging.stg_issues as i using (seq)
+    cross join field_positions as s
 ),
 
 -- Select lists are {"value": ...}, users {"displayName": ...}, versions {"name": ...}, multi-value

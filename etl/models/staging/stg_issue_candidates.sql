@@ -1,54 +1,6 @@
--- The latest stored version of every issue, renamed and cast, with the reason when it cannot be
--- used. Retired issues (deleted in Jira or no longer matched by the JQL) drop out unless fetched
--- again after they were retired.
+-- The latest live version of every issue, renamed and cast, with the reason when it cannot be
+-- used.
 with
-
-versions as (
-    select
-        seq,
-        load_id,
-        fetched_at,
-        coalesce(issue_id, issue_key, 'row ' || seq) as identity,
-        issue_id,
-        issue_key,
-        jira_ts(issue_updated) as updated_at
-    from issue_payloads
-),
-
-latest as (
-    select *
-    from versions
-    qualify row_number() over (
-        partition by identity order by updated_at desc nulls last, fetched_at desc, seq desc) = 1
-),
-
-live as (
-    select latest.*
-    from latest
-    where not exists (
-        select 1 from raw.retired_issues as r
-        where r.issue_id = latest.issue_id and r.retired_at >= latest.fetched_at)
-),
-
-extracted as (
-    select
-        live.*,
-        json_type(r.payload) as payload_type,
-        json_type(r.payload, '$.fields') as fields_type,
-        json_type(r.payload, '$.fields.labels') as labels_type,
-        json_extract_string(r.payload, [
-            '$.fields.issuetype.name', '$.fields.issuetype.subtask', '$.fields.summary',
-            '$.fields.status.name', '$.fields.status.statusCategory.key', '$.fields.created',
-            '$.fields.resolutiondate', '$.fields.resolution.name', '$.fields.duedate',
-            '$.fields.assignee.accountId', '$.fields.assignee.key', '$.fields.assignee.name',
-            '$.fields.assignee.displayName', '$.fields.priority.name', '$.fields.project.key',
-            '$.fields.parent.key', '$.changelog.total', '$.self'
-        ]) as v,
-        json_extract_string(r.payload, '$.fields.labels[*]') as labels,
-        json_extract_string(r.payload, '$.fields.components[*].name') as components
-    from live
-    join issue_payloads as r using (seq)
-),
 
 typed as (
     select
@@ -57,34 +9,33 @@ typed as (
         fetched_at,
         issue_id,
         issue_key,
-        split_part(issue_key, '-', 1) as key_project,
-        v[1] as issue_type,
-        coalesce(v[2] = 'true', false) as is_subtask,
-        v[3] as summary,
-        v[4] as status,
-        v[5] as status_category,
-        v[6] as created_text,
-        jira_ts(v[6]) as created_at,
+        doc.fields.issuetype.name as issue_type,
+        coalesce(doc.fields.issuetype.subtask = 'true', false) as is_subtask,
+        doc.fields.summary as summary,
+        doc.fields.status.name as status,
+        doc.fields.status.statusCategory.key as status_category,
+        doc.fields.created as created_text,
+        jira_ts(doc.fields.created) as created_at,
         updated_at,
-        v[7] as resolved_text,
-        jira_ts(v[7]) as resolved_at,
-        v[8] as resolution,
-        try_cast(left(v[9], 10) as date) as due_date,
-        coalesce(v[10], v[11], v[12]) as assignee_id,
-        v[13] as assignee_name,
-        v[14] as priority,
-        coalesce(v[15], split_part(issue_key, '-', 1)) as project_key,
-        v[16] as parent_key,
-        try_cast(v[17] as integer) as changelog_total,
+        doc.fields.resolutiondate as resolved_text,
+        jira_ts(doc.fields.resolutiondate) as resolved_at,
+        doc.fields.resolution.name as resolution,
+        try_cast(left(doc.fields.duedate, 10) as date) as due_date,
+        coalesce(doc.fields.assignee.accountId, doc.fields.assignee.key, doc.fields.assignee.name) as assignee_id,
+        doc.fields.assignee.displayName as assignee_name,
+        doc.fields.priority.name as priority,
+        coalesce(doc.fields.project.key, split_part(issue_key, '-', 1)) as project_key,
+        doc.fields.parent.key as parent_key,
+        try_cast(doc.changelog.total as integer) as changelog_total,
         -- A browse link works on Cloud and Data Center alike: the site is what precedes /rest/.
-        case when v[18] like '%/rest/%'
-             then split_part(v[18], '/rest/', 1) || '/browse/' || issue_key end as url,
-        coalesce(labels, []) as labels,
-        coalesce(components, []) as components,
-        payload_type,
-        fields_type,
-        labels_type
-    from extracted
+        case when doc.self like '%/rest/%'
+             then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end as url,
+        coalesce(json_extract_string(doc.fields.labels, '$[*]'), []) as labels,
+        coalesce(json_extract_string(doc.fields.components, '$[*].name'), []) as components,
+        types[1] as payload_type,
+        types[2] as fields_type,
+        types[3] as labels_type
+    from issue_documents
 ),
 
 checked as (

@@ -3,9 +3,9 @@
 with
 
 links as (
-    select i.issue_id, i.issue_key, unnest(json_extract(p.payload, '$.fields.issuelinks[*]')) as link
-    from staging.stg_issues as i
-    join issue_payloads as p using (seq)
+    select d.issue_id, d.issue_key, unnest(json_extract(d.doc.fields.issuelinks, '$[*]')) as link
+    from issue_documents as d
+    semi join staging.stg_issues as i using (seq)
 )
 
 select
