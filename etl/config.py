@@ -17,7 +17,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = PROJECT_ROOT / "etl" / "demo" / "followthrough.demo.toml"
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
 ITEM_CLASSES = ("strategic", "operational", "unclassified")
-_FIELD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 class ConfigError(UserError):
@@ -142,8 +141,8 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     if class_field:
         _check_field_spec(class_field, f"{where}: [classification].field")
     epic_field = section("action_items").get("epic_link_field", "")
-    if epic_field and not _FIELD_ID.match(epic_field):
-        raise ConfigError(f"{where}: [action_items].epic_link_field {epic_field!r} is not a Jira field id")
+    if epic_field:
+        _check_field_spec(epic_field, f"{where}: [action_items].epic_link_field")
 
     return Config(
         path=path,

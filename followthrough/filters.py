@@ -14,6 +14,7 @@ import streamlit as st
 from followthrough.db import query
 
 DIMENSIONS = (("severity", "Severity"), ("service", "Service"), ("team", "Team"))
+URL_KEYS = {"from", "to", *(name for name, _ in DIMENSIONS)}
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,10 @@ class Filters:
 
 def filter_options() -> dict:
     row = query("filter_options").iloc[0]
+    # List columns arrive as numpy arrays; the SQL makes them never NULL.
     return {"as_of": row["as_of"].to_pydatetime(), "first": row["first_incident_at"],
-            "severity": list(row["severities"] or []), "service": list(row["services"] or []),
-            "team": list(row["teams"] or [])}
+            "severity": list(row["severities"]), "service": list(row["services"]),
+            "team": list(row["teams"])}
 
 
 def sidebar_filters() -> Filters:
@@ -80,7 +82,9 @@ def sidebar_filters() -> Filters:
     st.sidebar.caption(f"Figures as of {as_of:%d %b %Y %H:%M} UTC.")
 
     # Written back on every run: page switches would otherwise drop them from the address bar.
-    st.query_params.from_dict({"from": start.isoformat(), "to": end.isoformat(),
+    # Parameters a page keeps for itself (a chosen quarter, an incident) are left alone.
+    own = {key: params.get_all(key) for key in params if key not in URL_KEYS}
+    st.query_params.from_dict({**own, "from": start.isoformat(), "to": end.isoformat(),
                                **{name: list(values) for name, values in chosen.items() if values}})
     return Filters(start, end, as_of, **chosen)
 

@@ -2,14 +2,15 @@
 summary such as [x](javascript:...) or <img onerror=...> must stay inert."""
 from __future__ import annotations
 
-import html
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Every ASCII punctuation character may be backslash-escaped in CommonMark and then renders as
+# itself, so escaping all that matter leaves no link, emphasis, HTML tag or entity (&lt;) alive.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'])")
 
 
 def plain(text) -> str:
-    """Escape Jira text for st.markdown/st.caption: HTML entities and every Markdown control character."""
+    """Escape Jira text for st.markdown/st.caption so it shows exactly as typed."""
     if text is None:
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=True))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

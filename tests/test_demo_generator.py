@@ -10,18 +10,22 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from etl.cli import main  # noqa: E402
 from etl.config import DEMO_CONFIG, load_config  # noqa: E402
-from etl.demo.generate import DEMO_AS_OF, generate  # noqa: E402
+from etl.demo.generate import (DEMO_AS_OF, RECURRENCE_WINDOW_DAYS, SERVICE_TEAM, SERVICES,  # noqa: E402
+                               generate, service_count, services_for)
 
 CFG = load_config(DEMO_CONFIG)
 SEVERITY = CFG.severity_field
 TEAM = CFG.team_field
-SERVICES = {"checkout", "payments-api", "search", "auth", "notifications", "inventory",
-            "data-pipeline", "mobile-gateway"}
+TEAMS = {"Payments", "Platform", "Discovery", "Identity", "Data"}
+NAMED_SERVICES = {"checkout", "payments-api", "search", "auth", "notifications", "inventory",
+                  "data-pipeline", "mobile-gateway"}
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$")
 DONE_STATUSES = {"Resolved", "Done", "Won't Do"}
 N = 2000
@@ -161,7 +165,7 @@ def test_ids_keys_and_self(issues):
         assert f["priority"]["name"] in {"Highest", "High", "Medium", "Low"}
         assert f["summary"] and isinstance(f["summary"], str)
         assert f["reporter"]["accountId"] and f["reporter"]["displayName"]
-        assert f[TEAM]["value"] in {"Payments", "Platform", "Discovery", "Identity", "Data"}
+        assert f[TEAM]["value"] in TEAMS
     assert is_incident(issues[0]) or any(map(is_incident, issues))
 
 
@@ -300,6 +304,9 @@ def test_action_item_and_recurrence_link_directions(issues, by_id):
                 assert link["type"]["outward"] == "recurs as" and link["type"]["inward"] == "is a recurrence of"
                 assert ts(later["fields"]["created"]) > ts(issue["fields"]["created"])
                 assert later["fields"]["components"][0] == issue["fields"]["components"][0]
+                # Links further apart than the recurrence window would not count as a recurrence.
+                gap = ts(later["fields"]["created"]) - ts(issue["fields"]["created"])
+                assert gap <= timedelta(days=CFG.recurrence_window_days)
 
 
 def test_how_action_items_are_tied(items, by_id):
@@ -349,19 +356,48 @@ def test_severity_mix_with_missing_and_unmapped_values(incidents):
     assert sum(i["fields"]["priority"]["name"] in ("Highest", "High") for i in high) > 0.75 * len(high)
 
 
+def test_a_service_catalogue_that_grows_with_the_organisation():
+    assert len(set(SERVICES)) == len(SERVICES) > 1000
+    assert set(SERVICE_TEAM) == set(SERVICES) and set(SERVICE_TEAM.values()) == TEAMS
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", s) for s in SERVICES)
+    assert NAMED_SERVICES <= set(SERVICES[:50])
+    sizes = [service_count(n) for n in (0, 1, 20, 120, 400, 2000, 20_000, 1_000_000)]
+    assert sizes == sorted(sizes) and sizes[0] >= 10
+    assert 80 <= service_count(400) <= 160            # many more than a handful at the default size
+    assert service_count(20_000) > 1000
+    assert sizes[-1] == len(SERVICES)
+    for n in (1, 20, 400, 2000, 20_000):
+        assert services_for(n) == SERVICES[:service_count(n)]
+        owners = Counter(SERVICE_TEAM[s] for s in services_for(n))
+        assert set(owners) == TEAMS and max(owners.values()) - min(owners.values()) <= 1
+
+
+def test_the_recurrence_window_is_the_demo_configs():
+    assert RECURRENCE_WINDOW_DAYS == CFG.recurrence_window_days
+
+
 def test_services_and_teams(incidents):
+    active = services_for(N)
     owner = Counter()
     for i in incidents:
         components = [c["name"] for c in i["fields"]["components"]]
-        assert components and set(components) <= SERVICES
+        assert components and set(components) <= set(active)
         owner[(components[0], i["fields"][TEAM]["value"])] += 1
-    assert {s for s, _ in owner} == SERVICES
+    per_service = Counter()
+    for (service, _), n in owner.items():
+        per_service[service] += n
+    assert len(per_service) > 0.85 * len(active)
     main_team = {}
     for (service, team), n in owner.most_common():
         main_team.setdefault(service, team)
     follows = sum(n for (s, t), n in owner.items() if main_team[s] == t)
     assert 0.93 < follows / len(incidents) < 1
     assert len(set(main_team.values())) == 5
+    assert sum(n for (s, t), n in owner.items() if SERVICE_TEAM[s] == t) > 0.93 * len(incidents)
+    # A few hot services, a long tail that is rarely hit.
+    even = len(incidents) / len(active)
+    assert sum(n for _, n in per_service.most_common(10)) > 3 * 10 * even
+    assert sum(1 for n in per_service.values() if n <= even / 2) > 0.15 * len(active)
 
 
 def test_class_mix_and_how_much_stays_open(items):
@@ -447,3 +483,74 @@ def test_summaries_are_varied(issues):
     summaries = Counter(i["fields"]["summary"] for i in issues)
     assert len(summaries) > 0.1 * len(issues)
     assert summaries.most_common(1)[0][1] < 0.01 * len(issues)
+
+
+# -- what the published marts say -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_marts(tmp_path_factory):
+    """The default-size demo, built and published by the real ETL."""
+    published = tmp_path_factory.mktemp("demo-marts") / "followthrough.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FOLLOWTHROUGH_DB", str(published))
+        mp.delenv("FOLLOWTHROUGH_WAREHOUSE", raising=False)
+        mp.delenv("FOLLOWTHROUGH_CONFIG", raising=False)
+        assert main(["demo", "--incidents", "400"]) == 0
+    con = duckdb.connect(str(published), read_only=True)
+    yield con
+    con.close()
+
+
+def test_published_recurrence_rate_is_realistic(demo_marts):
+    (incidents,) = demo_marts.execute("SELECT count(*) FROM marts.incidents").fetchone()
+    (recurrences,) = demo_marts.execute("SELECT count(*) FROM marts.recurrences").fetchone()
+    assert incidents == 400
+    assert 0.15 <= recurrences / incidents <= 0.40, recurrences / incidents
+
+
+def test_published_recurrences_come_while_strategic_work_is_open(demo_marts):
+    # Incidents at least a window old, by whether one of their strategic items stood open two weeks
+    # after they were filed: how many came back (are the earlier incident of a recurrence).
+    rows = demo_marts.execute("""
+        WITH old AS (
+            SELECT issue_key, created_at FROM marts.incidents
+            WHERE created_at <= ?::TIMESTAMP - to_days(?)
+        ),
+        flagged AS (
+            SELECT o.issue_key, EXISTS (
+                SELECT 1 FROM marts.action_items AS a
+                WHERE a.incident_key = o.issue_key AND a.class = 'strategic'
+                  AND a.created_at <= o.created_at + INTERVAL 14 DAY
+                  AND (a.closed_at IS NULL OR a.closed_at > o.created_at + INTERVAL 14 DAY)) AS open_then
+            FROM old AS o
+        ),
+        came_back AS (SELECT DISTINCT earlier_issue_key AS issue_key FROM marts.recurrences)
+        SELECT f.open_then, count(*), count(c.issue_key)
+        FROM flagged AS f LEFT JOIN came_back AS c USING (issue_key)
+        GROUP BY ALL
+    """, [DEMO_AS_OF.replace(tzinfo=None), CFG.recurrence_window_days]).fetchall()
+    rate = {open_then: back / n for open_then, n, back in rows}
+    assert len(rows) == 2 and min(n for _, n, _ in rows) >= 50
+    assert rate[True] > 1.5 * rate[False], rate
+    # Seen from the recurrences: most find the earlier incident's strategic work still open.
+    while_open, total = demo_marts.execute(
+        "SELECT count(*) FILTER (WHERE earlier_open_strategic_items > 0), count(*) FROM marts.recurrences"
+    ).fetchone()
+    assert while_open > 0.5 * total
+
+
+def test_published_recurrence_varies_strongly_by_service(demo_marts):
+    rows = demo_marts.execute("""
+        SELECT i.service, count(*) AS incidents, count(r.issue_key) AS recurrences
+        FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key)
+        GROUP BY ALL ORDER BY incidents DESC, i.service
+    """).fetchall()
+    assert len(rows) > 60
+
+    def rate(part):
+        return sum(r for _, _, r in part) / sum(n for _, n, _ in part)
+
+    busiest, rest = rows[:10], rows[10:]
+    assert rate(busiest) > 1.3 * rate(rest), (rate(busiest), rate(rest))
+    assert max(r / n for _, n, r in rows if n >= 8) > 0.5
+    assert sum(1 for _, _, r in rows if r == 0) > len(rows) / 3

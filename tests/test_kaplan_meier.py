@@ -59,7 +59,15 @@ def test_summary_reads_median_and_shares_off_the_curve(con):
 def test_median_not_reached_while_most_are_open(con):
     row = con.execute(f"SELECT median_days, closed_within_90 FROM marts.km_summary({ARGS}) "
                       "WHERE grp = 'operational'").fetchall()[0]
-    assert row == (None, 0)
+    assert row == (None, None)
+
+
+def test_shares_past_the_longest_follow_up_are_unknown_not_extrapolated(con):
+    # The longest remission time is 35 weeks: S(30) is known, S(60) is not.
+    row = con.execute(f"SELECT closed_within_30, closed_within_60 FROM marts.km_summary({ARGS}) "
+                      "WHERE grp = 'strategic'").fetchall()[0]
+    assert row[0] == pytest.approx(1 - 0.4482, abs=5e-5)
+    assert row[1] is None
 
 
 def test_filters_select_the_items(con):

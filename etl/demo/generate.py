@@ -7,14 +7,19 @@ The data matches `etl/demo/followthrough.demo.toml`:
 * Incidents: project OPS, type Incident, severity in `customfield_10100` ("Sev 1".."Sev 4"; about
   1% empty and 1% the unmapped "Critical"), service in `components`, team in `customfield_10200`.
   Open -> Investigating -> (Mitigated) -> Resolved, resolving in hours (Sev 1) to days (Sev 4).
+* Services: each owned by one of five teams; a few hot ones take a large share of the incidents,
+  a long tail is rarely hit. A bigger organisation runs more of them: 120 services at the default
+  400 incidents, over a thousand at 20,000 (see `service_count`).
 * Action items: label `postmortem-action` plus `operational`, `strategic` or neither; tied to their
   incident by an "Action item" link (incident outward "has action item" -> item, mirrored on the
   item) or as a Sub-task of it; about 1% tied to nothing. To Do -> In Progress -> (Blocked) ->
   In Review -> Done, or Won't Do. Strategic work stalls for months and often stays open.
 * Recurrence: after an incident, a repeat on the same service is scheduled within the recurrence
-  window, far more likely while one of its strategic items is still open. Some repeats carry an
-  explicit, mirrored "Recurrence" link (earlier incident outward "recurs as" -> later one).
-  Teams differ in how often they let strategic work die, so their services keep coming back.
+  window (30 days, as in the demo config), far more likely while one of its strategic items is
+  still open. Half the repeats carry an explicit, mirrored "Recurrence" link (earlier incident
+  outward "recurs as" -> later one). Teams differ in how often they let strategic work die, and
+  open strategic work draws fresh incidents to its service and team, so their services keep
+  coming back.
 
 Everything is derived from `random.Random(seed)`: same arguments, same issues, byte for byte.
 Issues are streamed; only incidents waiting for their "Recurrence" link (at most one window's
@@ -27,14 +32,16 @@ import hashlib
 import heapq
 import math
 import random
+from bisect import bisect
 from datetime import date, datetime, timezone
+from itertools import accumulate
 from typing import Iterator
 
 DEMO_AS_OF = datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc)   # the fixed "now" of the demo
 
 BASE_URL = "https://demo.followthrough.invalid"
 HISTORY_DAYS = 730
-RECURRENCE_WINDOW_DAYS = 90
+RECURRENCE_WINDOW_DAYS = 30            # [recurrence].window_days of the demo config
 
 MINUTE = 60_000
 HOUR = 3_600_000
@@ -96,22 +103,97 @@ _ZONES = {
 }
 
 TEAMS = ("Payments", "Platform", "Discovery", "Identity", "Data")
-SERVICES = ("checkout", "payments-api", "search", "auth", "notifications", "inventory",
-            "data-pipeline", "mobile-gateway")
-SERVICE_TEAM = {
-    "checkout": "Payments", "payments-api": "Payments", "search": "Discovery",
-    "inventory": "Discovery", "auth": "Identity", "notifications": "Platform",
-    "mobile-gateway": "Platform", "data-pipeline": "Data",
+
+# The service catalogue: one Jira component per service, each owned by one team. Each team's named
+# services come first, busiest first; an organisation's long tail of smaller services follows,
+# named from the team's domains and the usual roles of a microservice. The teams take turns down
+# the catalogue, so each owns a fair share of its busy head and of its quiet tail.
+_TEAM_SERVICES = {
+    "Payments": ("checkout", "payments-api", "billing", "fraud-scoring", "ledger", "refunds",
+                 "payouts", "invoicing", "tax-calculator", "subscriptions"),
+    "Platform": ("notifications", "mobile-gateway", "api-gateway", "message-bus", "feature-flags",
+                 "email-relay", "service-mesh", "deploy-pipeline", "secrets-manager", "internal-dns"),
+    "Discovery": ("search", "inventory", "recommendations", "catalog", "pricing", "media-cdn",
+                  "reviews", "product-feed", "store-locator", "search-indexer"),
+    "Identity": ("auth", "user-profile", "sso", "permissions", "session-store", "account-recovery",
+                 "mfa", "audit-log", "consent", "oauth-server"),
+    "Data": ("data-pipeline", "event-ingest", "warehouse", "reporting", "ml-features",
+             "stream-processor", "analytics-api", "data-catalog", "ab-testing", "clickstream"),
 }
-# How often each service is hit by a fresh (not repeat) incident.
-SERVICE_WEIGHTS = (0.19, 0.16, 0.14, 0.12, 0.11, 0.10, 0.10, 0.08)
-_SERVICE_INDEX = tuple(range(len(SERVICES)))
+_TEAM_DOMAINS = {
+    "Payments": ("payment", "card", "wallet", "payout", "settlement", "chargeback", "merchant",
+                 "currency", "invoice", "billing", "tax", "ledger", "risk", "dispute", "pos", "voucher"),
+    "Platform": ("edge", "cluster", "queue", "cache", "config", "secrets", "build", "artifact", "log",
+                 "trace", "metrics", "cron", "dns", "proxy", "mail", "push"),
+    "Discovery": ("product", "catalog", "search", "price", "offer", "promo", "listing", "review",
+                  "image", "seller", "shipping", "availability", "category", "wishlist", "store", "brand"),
+    "Identity": ("identity", "login", "token", "oauth", "session", "consent", "profile", "device",
+                 "role", "policy", "directory", "password", "verification", "kyc", "audit", "account"),
+    "Data": ("event", "etl", "lake", "warehouse", "report", "metric", "feature", "model", "stream",
+             "export", "ingest", "schema", "dashboard", "forecast", "attribution", "cohort"),
+}
+_ROLES = ("api", "service", "worker", "sync", "consumer", "scheduler", "exporter", "importer",
+          "adapter", "cache", "router", "gateway", "reconciler", "indexer", "processor", "webhooks",
+          "admin", "batch", "notifier", "validator")
+
+
+def _catalogue() -> tuple[tuple[str, str], ...]:
+    order = random.Random("followthrough demo services")     # fixed: the catalogue never changes
+    taken = {name for names in _TEAM_SERVICES.values() for name in names}
+    per_team = []
+    for team in TEAMS:
+        tail = [f"{d}-{r}" for d in _TEAM_DOMAINS[team] for r in _ROLES if d != r]
+        order.shuffle(tail)
+        per_team.append([(name, team) for name in _TEAM_SERVICES[team]]
+                        + [(name, team) for name in tail if name not in taken])
+    out = []
+    for k, row in enumerate(zip(*per_team)):                 # rotate who goes first in each round
+        out += row[k % len(row):] + row[:k % len(row)]
+    return tuple(out)
+
+
+_CATALOGUE = _catalogue()
+SERVICES = tuple(name for name, _ in _CATALOGUE)               # every service, busiest first
+SERVICE_TEAM = dict(_CATALOGUE)
 _SERVICE_POS = {s: i for i, s in enumerate(SERVICES)}
-# Open strategic items (created in the last BACKLOG_DAYS) raise a service's incident rate.
+_TEAM_POS = {t: i for i, t in enumerate(TEAMS)}
+# How many services an organisation with this many incidents in two years runs: SERVICES_AT_DEFAULT
+# for the default 400, growing sublinearly with volume (fifty times the incidents, ten times
+# the services), never fewer than MIN_SERVICES. With the demo's 30-day recurrence window, fewer
+# services would make most incidents "recur" by coincidence alone.
+SERVICES_AT_DEFAULT = 120
+SERVICE_GROWTH = 0.6
+MIN_SERVICES = 12
+# How often service i (catalogue order) is hit by a fresh incident: base weight 1 / (i + c)^a.
+# The head of the catalogue takes a large share; the long tail is rarely hit.
+SERVICE_SKEW = 0.65
+SERVICE_SKEW_OFFSET = 8.0
+_BLOCK = 32                                                    # services per sampling block
+
+
+def service_count(incidents: int) -> int:
+    """How many services (the first of SERVICES) a demo with this many incidents uses."""
+    n = round(SERVICES_AT_DEFAULT * (max(incidents, 1) / 400) ** SERVICE_GROWTH)
+    return min(len(SERVICES), max(MIN_SERVICES, n))
+
+
+def services_for(incidents: int) -> tuple[str, ...]:
+    """The services a demo with this many incidents files its incidents on, busiest first."""
+    return SERVICES[:service_count(incidents)]
+
+
+# Open strategic items (created in the last BACKLOG_DAYS) raise the incident rate of their service,
+# and of every service of their team: a team that lets strategic work die keeps being paged.
 BACKLOG_DAYS = 365
-BACKLOG_K = 3.0
+BACKLOG_K = 2.0
+TEAM_BACKLOG_K = 3.0
 BACKLOG_PRIOR = 6
 BACKLOG_PRIOR_OPEN = 3
+# Chance that an incident comes back on its service within the recurrence window, by whether one
+# of its strategic items is still open then, and the share of those repeats that someone links.
+REPEAT_IF_OPEN = 0.25
+REPEAT_IF_CLOSED = 0.01
+REPEAT_LINKED = 0.5
 # Share of each team's strategic items that are never finished: the followthrough culture.
 TEAM_ABANDON = {"Payments": 0.13, "Identity": 0.19, "Discovery": 0.29, "Platform": 0.37, "Data": 0.43}
 
@@ -252,6 +334,19 @@ _INCIDENT_LABELS = (["incident"], ["incident", "customer-impact"], ["incident", 
 _SERVICE_TITLE = {"checkout": "Checkout", "payments-api": "Payments API", "search": "Search",
                   "auth": "Auth", "notifications": "Notifications", "inventory": "Inventory",
                   "data-pipeline": "Data pipeline", "mobile-gateway": "Mobile gateway"}
+_ACRONYMS = {"api": "API", "sso": "SSO", "mfa": "MFA", "cdn": "CDN", "ml": "ML", "ab": "A/B",
+             "dns": "DNS", "etl": "ETL", "kyc": "KYC", "pos": "POS", "oauth": "OAuth"}
+
+
+def _title(service: str) -> str:
+    title = _SERVICE_TITLE.get(service)
+    if title is None:
+        words = [_ACRONYMS.get(w, w) for w in service.split("-")]
+        title = " ".join(words)
+        title = title[0].upper() + title[1:]
+    return title
+
+
 _SYMPTOMS_COMMON = ("latency spike", "elevated 5xx error rate", "request timeouts",
                     "partial outage", "full outage", "error budget burn above SLO",
                     "memory leak and pod restarts", "connection pool exhaustion",
@@ -269,6 +364,19 @@ _SYMPTOMS = {
                       "schema change broke ingestion"),
     "mobile-gateway": ("iOS app requests timing out", "Android clients getting 429s",
                        "API version negotiation errors"),
+}
+# Symptoms for services without their own list: what typically breaks in each team's domain.
+_TEAM_SYMPTOMS = {
+    "Payments": ("transactions stuck in pending", "duplicate payment events", "settlement file rejected",
+                 "currency conversion errors", "payment webhooks failing"),
+    "Platform": ("pods crash-looping", "DNS resolution failures", "TLS handshake errors",
+                 "queue backlog growing", "nodes running out of disk"),
+    "Discovery": ("stale data served from cache", "wrong prices shown", "missing product images",
+                  "slow page loads", "results out of date"),
+    "Identity": ("users logged out unexpectedly", "permission checks failing", "accounts locked out",
+                 "token validation errors", "session store evictions"),
+    "Data": ("backfill job failing", "late data in dashboards", "consumer lag",
+             "schema mismatch errors", "duplicate rows after replay"),
 }
 _TRIGGERS = ("after deploy", "during peak traffic", "after config change", "after certificate expiry",
              "after database failover", "during flash sale", "after dependency upgrade",
@@ -294,29 +402,49 @@ _UNCLASSIFIED_TEMPLATES = (
     "Check whether {s} {y} affects other regions", "Audit {s} access logs")
 
 
-def _incident_summaries(service: str) -> tuple[str, ...]:
-    title = _SERVICE_TITLE[service]
-    out = []
-    for sym in _SYMPTOMS_COMMON + _SYMPTOMS[service]:
-        for trig in _TRIGGERS:
-            out.append(f"{title} {sym} {trig}".rstrip())
-    return tuple(dict.fromkeys(out))
+# Summaries are put together when picked: a large demo's catalogue runs to over a thousand
+# services, too many to write out every service's every summary up front.
+_TITLES = {s: _title(s) for s in SERVICES}
+# A service's symptoms are its own, or else its team's: keyed by service or team name.
+_SYMPTOM_KEY = {s: s if s in _SYMPTOMS else SERVICE_TEAM[s] for s in SERVICES}
+_INC_SYMPTOMS = {k: _SYMPTOMS_COMMON + syms for k, syms in (*_SYMPTOMS.items(), *_TEAM_SYMPTOMS.items())}
+_ITEM_SYMPTOMS = {k: v[len(_SYMPTOMS_COMMON):] + _SYMPTOMS_COMMON[:4] for k, v in _INC_SYMPTOMS.items()}
+_TRIGGER_ENDINGS = tuple(dict.fromkeys(f" {t}" if t else "" for t in _TRIGGERS))
 
 
-def _item_summaries(service: str, templates: tuple[str, ...]) -> tuple[str, ...]:
-    syms = _SYMPTOMS[service] + _SYMPTOMS_COMMON[:4]
+def _item_choices(templates: tuple[str, ...], symptoms: int) -> tuple[tuple[str, str, str, int], ...]:
+    """Every summary a class of item can have: "{head}{service}{middle}{symptom y}{tail}", or
+    without a symptom when y is -1."""
     out = []
     for t in templates:
-        if "{y}" in t:
-            out += [t.format(s=service, y=y) for y in syms]
+        head, rest = t.split("{s}")
+        if "{y}" in rest:
+            middle, tail = rest.split("{y}")
+            out += [(head, middle, tail, y) for y in range(symptoms)]
         else:
-            out.append(t.format(s=service, y=""))
+            out.append((head, rest, "", -1))
     return tuple(out)
 
 
-_INC_SUMMARIES = {s: _incident_summaries(s) for s in SERVICES}
-_ITEM_SUMMARIES = {s: (_item_summaries(s, _OPERATIONAL_TEMPLATES), _item_summaries(s, _STRATEGIC_TEMPLATES),
-                       _item_summaries(s, _UNCLASSIFIED_TEMPLATES)) for s in SERVICES}
+_ITEM_CHOICES = {n: tuple(_item_choices(t, n) for t in (_OPERATIONAL_TEMPLATES, _STRATEGIC_TEMPLATES,
+                                                         _UNCLASSIFIED_TEMPLATES))
+                 for n in {len(v) for v in _ITEM_SYMPTOMS.values()}}
+
+
+def _incident_summary(rnd, service: str) -> str:
+    syms = _INC_SYMPTOMS[_SYMPTOM_KEY[service]]
+    return (f"{_TITLES[service]} {syms[int(rnd() * len(syms))]}"
+            f"{_TRIGGER_ENDINGS[int(rnd() * len(_TRIGGER_ENDINGS))]}")
+
+
+def _item_summary(rnd, service: str, cls: int) -> str:
+    syms = _ITEM_SYMPTOMS[_SYMPTOM_KEY[service]]
+    choices = _ITEM_CHOICES[len(syms)][cls]
+    head, middle, tail, y = choices[int(rnd() * len(choices))]
+    if y < 0:
+        return f"{head}{service}{middle}"
+    return f"{head}{service}{middle}{syms[y]}{tail}"
+
 
 # --------------------------------------------------------------------------------------------
 # Action item behaviour per class: lognormal medians (days) and sigmas of each stage.
@@ -354,9 +482,30 @@ class _Gen:
         self.next_link = 20_000
         self.next_hist = 500_000
         self.pending: list = []          # heap of scheduled repeats
-        # Strategic items of the last BACKLOG_DAYS per service, and how many of them are open.
-        self.open_strategic = [0] * len(SERVICES)
-        self.all_strategic = [0] * len(SERVICES)
+        # The services this organisation runs, and how likely each is to be hit by a fresh incident:
+        # base weight * team factor * service factor, each factor exp(k * share of the last year's
+        # strategic items (of the team, of the service) still open). Kept up to date service by
+        # service, and sampled team, block of _BLOCK services, service: a catalogue of a thousand
+        # services costs no more than one of thirty.
+        self.services = services_for(incidents)
+        count = len(self.services)
+        self.team_of = [_TEAM_POS[SERVICE_TEAM[s]] for s in self.services]
+        self.members: list[list[int]] = [[] for _ in TEAMS]      # service indices, per team
+        self.slot = [0] * count                                 # a service's place in its team
+        for s, t in enumerate(self.team_of):
+            self.slot[s] = len(self.members[t])
+            self.members[t].append(s)
+        self.base = [1.0 / (i + SERVICE_SKEW_OFFSET) ** SERVICE_SKEW for i in range(count)]
+        prior = math.exp(BACKLOG_K * BACKLOG_PRIOR_OPEN / BACKLOG_PRIOR)
+        self.weights = [[self.base[s] * prior for s in m] for m in self.members]
+        self.block_weights = [[sum(w[lo:lo + _BLOCK]) for lo in range(0, len(w), _BLOCK)]
+                              for w in self.weights]
+        self.team_weight = [sum(b) for b in self.block_weights]
+        # Strategic items of the last BACKLOG_DAYS per service and per team, and how many are open.
+        self.open_strategic = [0] * count
+        self.all_strategic = [0] * count
+        self.team_open = [0] * len(TEAMS)
+        self.team_all = [0] * len(TEAMS)
         # heap of (time, service index, kind): 0 closed, 1 aged out after closing, 2 aged out open
         self.backlog_expiries: list = []
         self.held: dict[str, tuple] = {}  # incidents waiting for their "recurs as" link
@@ -370,6 +519,30 @@ class _Gen:
     def _link_id(self) -> str:
         self.next_link += 1
         return str(self.next_link)
+
+    # -- which service a fresh incident hits -----------------------------------------------------
+    def _reweigh(self, s: int) -> None:
+        t = self.team_of[s]
+        weights = self.weights[t]
+        i = self.slot[s]
+        weights[i] = self.base[s] * math.exp(
+            BACKLOG_K * (self.open_strategic[s] + BACKLOG_PRIOR_OPEN) / (self.all_strategic[s] + BACKLOG_PRIOR))
+        lo = i - i % _BLOCK
+        blocks = self.block_weights[t]
+        blocks[i // _BLOCK] = sum(weights[lo:lo + _BLOCK])
+        self.team_weight[t] = sum(blocks)
+
+    def _pick_service(self) -> str:
+        rnd = self.r.random
+        exp = math.exp
+        cum = list(accumulate([w * exp(TEAM_BACKLOG_K * (o + BACKLOG_PRIOR_OPEN) / (a + BACKLOG_PRIOR))
+                               for w, o, a in zip(self.team_weight, self.team_open, self.team_all)]))
+        t = bisect(cum, rnd() * cum[-1], 0, len(cum) - 1)
+        cum = list(accumulate(self.block_weights[t]))
+        lo = _BLOCK * bisect(cum, rnd() * cum[-1], 0, len(cum) - 1)
+        cum = list(accumulate(self.weights[t][lo:lo + _BLOCK]))
+        i = lo + bisect(cum, rnd() * cum[-1], 0, len(cum) - 1)
+        return self.services[self.members[t][i]]
 
     # -- histories --------------------------------------------------------------------------
     def _history(self, t: int, user: _User, items: list) -> dict:
@@ -390,8 +563,11 @@ class _Gen:
         open_strategic = self.open_strategic
         all_strategic = self.all_strategic
         expiries = self.backlog_expiries
-        choices = r.choices
-        weights = list(SERVICE_WEIGHTS)
+        team_open = self.team_open
+        team_all = self.team_all
+        team_of = self.team_of
+        reweigh = self._reweigh
+        pick_service = self._pick_service
         for i in range(n):
             u = (i + rnd()) / n
             x = (math.sqrt(1 + 2 * trend * u * half) - 1) / trend
@@ -409,14 +585,13 @@ class _Gen:
                     _, s_index, kind = heapq.heappop(expiries)
                     if kind != 1:
                         open_strategic[s_index] -= 1
+                        team_open[team_of[s_index]] -= 1
                     if kind != 0:
                         all_strategic[s_index] -= 1
-                # A fresh incident is likelier on a service that leaves its strategic fixes open:
-                # weight = base * exp(k * share of its last year's strategic items still open).
-                for s in range(8):
-                    weights[s] = SERVICE_WEIGHTS[s] * math.exp(
-                        BACKLOG_K * (open_strategic[s] + BACKLOG_PRIOR_OPEN) / (all_strategic[s] + BACKLOG_PRIOR))
-                service = SERVICES[choices(_SERVICE_INDEX, weights)[0]]
+                        team_all[team_of[s_index]] -= 1
+                    reweigh(s_index)
+                # A fresh incident is likelier on a service that leaves its strategic fixes open.
+                service = pick_service()
             else:
                 service = repeat_of[0]
             yield from self._incident(t0, service, repeat_of)
@@ -542,6 +717,9 @@ class _Gen:
                 strategic_spans.append((created, closed))
                 self.open_strategic[s_index] += 1
                 self.all_strategic[s_index] += 1
+                self.team_open[self.team_of[s_index]] += 1
+                self.team_all[self.team_of[s_index]] += 1
+                self._reweigh(s_index)
                 aged = created + BACKLOG_DAYS * DAY
                 if closed < aged:
                     heapq.heappush(self.backlog_expiries, (closed, s_index, 0))
@@ -567,17 +745,17 @@ class _Gen:
                 out_link = {"id": lid, "type": LINK_RECURRENCE, "outwardIssue": {"id": inc_id, "key": inc_key}}
                 last_t = max(last_t, t0 + 10 * MINUTE)
                 items_out.append(self._release(src_id, (out_link, t0 + 10 * MINUTE)))
-        delay = int((3 + 82 * rnd()) * DAY)
+        delay = int((1 + (RECURRENCE_WINDOW_DAYS - 4) * rnd()) * DAY)
         when = t0 + delay
         still_open = False
         for created, closed in strategic_spans:
             if created <= when < closed:
                 still_open = True
                 break
-        p_repeat = 0.50 if still_open else 0.10
+        p_repeat = REPEAT_IF_OPEN if still_open else REPEAT_IF_CLOSED
         linked = False
         if rnd() < p_repeat and when < as_of:
-            linked = rnd() < 0.32
+            linked = rnd() < REPEAT_LINKED
             self.seq += 1
             heapq.heappush(self.pending, (when, self.seq, service, inc_id, inc_key, t0, linked))
 
@@ -586,13 +764,14 @@ class _Gen:
             last_t = min(as_of, last_t + int(DAY * 10 * rnd()))
         upd_user = actor if rnd() < 0.7 else reporter
         if rnd() < 0.02:
-            components = [_COMPONENTS[service], _COMPONENTS[SERVICES[int(rnd() * 8)]]]
+            other = self.services[int(rnd() * len(self.services))]
+            components = [_COMPONENTS[service], _COMPONENTS[other]]
             if components[1] is components[0]:
                 components.pop()
         else:
             components = _ONE_COMPONENT[service]
         fields = {
-            "summary": _pick(rnd, _INC_SUMMARIES[service]),
+            "summary": _incident_summary(rnd, service),
             "issuetype": TYPE_INCIDENT,
             "project": PROJECT_OPS,
             "status": _INC_STATUS[status],
@@ -657,7 +836,7 @@ class _Gen:
         item_service, item_team = service, team
         components = _ONE_COMPONENT[service]
         if x < 0.08:                                      # the fix lives in a neighbouring service
-            item_service = SERVICES[int(rnd() * 8)]
+            item_service = self.services[int(rnd() * len(self.services))]
             item_team = SERVICE_TEAM[item_service]
             components = _ONE_COMPONENT[item_service]
         elif x < 0.12:
@@ -821,7 +1000,7 @@ class _Gen:
         x = rnd()
         priority = HIGH if x < 0.25 else MEDIUM if x < 0.85 else LOW
         fields = {
-            "summary": _pick(rnd, _ITEM_SUMMARIES[item_service][cls]),
+            "summary": _item_summary(rnd, item_service, cls),
             "issuetype": itype,
             "project": project,
             "status": _ITEM_STATUS[status],
@@ -860,10 +1039,6 @@ def _duedate_item(old_ms: int, new_ms: int, who: _User) -> dict:
     new = _local_date(new_ms, who.off)
     return {"field": "duedate", "fieldtype": "jira", "fieldId": "duedate",
             "from": old, "fromString": f"{old} 00:00:00.0", "to": new, "toString": f"{new} 00:00:00.0"}
-
-
-def _pick(rnd, options: tuple):
-    return options[int(rnd() * len(options))]
 
 
 def _assignee_item(old: _User | None, new: _User | None) -> dict:

@@ -3,8 +3,10 @@
 select
     (select as_of from marts.build_info) as as_of,
     (select min(created_at) from marts.incidents) as first_incident_at,
-    (select list(distinct coalesce(severity, '(none)') order by coalesce(severity, '(none)')) from marts.incidents) as severities,
-    (select list(distinct coalesce(service, '(none)') order by coalesce(service, '(none)'))
-     from (select service from marts.incidents union all select service from marts.action_items)) as services,
-    (select list(distinct coalesce(team, '(none)') order by coalesce(team, '(none)'))
-     from (select team from marts.incidents union all select team from marts.action_items)) as teams
+    coalesce((select list(distinct coalesce(severity, '(none)') order by coalesce(severity, '(none)')) from marts.incidents), []) as severities,
+    coalesce((select list(distinct coalesce(service, '(none)') order by coalesce(service, '(none)'))
+              from (select service from marts.incidents union all select service from marts.action_items)), [])
+        as services,
+    coalesce((select list(distinct coalesce(team, '(none)') order by coalesce(team, '(none)'))
+              from (select team from marts.incidents union all select team from marts.action_items)), [])
+        as teams

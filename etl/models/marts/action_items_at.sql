@@ -31,14 +31,20 @@ states as (
         marts.days_between(coalesce(m.last_status_change_at, i.created_at), at_time) as days_without_status_change
     from items as i
     left join movement as m using (issue_id)
+),
+
+-- An item never started stalls from when it was filed, even if it moved between to-do statuses.
+clocks as (
+    select *, case when never_started then days_open else days_without_status_change end as days_idle
+    from states
 )
 
 select
-    *,
-    is_open and due_date < at_time::date as is_overdue,
+    * exclude (days_idle),
+    is_open and coalesce(due_date < at_time::date, false) as is_overdue,
     case when is_open and due_date < at_time::date then at_time::date - due_date end as days_overdue,
-    is_open and days_without_status_change > stall_threshold_days as is_stalled,
-    case when is_open and days_without_status_change > stall_threshold_days
+    is_open and days_idle > stall_threshold_days as is_stalled,
+    case when is_open and days_idle > stall_threshold_days
          then case when never_started then 'never started' else 'no status change' end
     end as stall_reason
-from states
+from clocks

@@ -38,5 +38,7 @@ select
     at_risk,
     closed,
     items - closed as censored,
-    product(1 - closed / at_risk) over (partition by grp order by t rows between unbounded preceding and current row) as survival
+    -- Rounded so floating-point noise can neither lift the curve nor hide a median of exactly 0.5.
+    round(product(1 - closed / at_risk) over (
+        partition by grp order by t rows between unbounded preceding and current row), 12) as survival
 from at_risk

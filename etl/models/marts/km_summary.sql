@@ -1,7 +1,8 @@
 -- materialize: macro
 -- The Kaplan-Meier curve read off at the points people ask about: the median time to close (the
 -- first duration where at most half are still open; NULL while more than half are open, shown as
--- "not reached") and the share closed within 30, 60 and 90 days.
+-- "not reached") and the share closed within 30, 60 and 90 days: NULL when no item has been
+-- followed that long yet, since the curve says nothing beyond its longest follow-up.
 CREATE OR REPLACE MACRO marts.km_summary(start_date, end_date, severities, services, teams, group_by) AS TABLE
 select
     grp,
@@ -9,8 +10,8 @@ select
     sum(closed) as closed,
     sum(censored) as still_open,
     min(t) filter (where survival <= 0.5) as median_days,
-    1 - coalesce(min(survival) filter (where t <= 30), 1) as closed_within_30,
-    1 - coalesce(min(survival) filter (where t <= 60), 1) as closed_within_60,
-    1 - coalesce(min(survival) filter (where t <= 90), 1) as closed_within_90
+    case when max(t) >= 30 then 1 - coalesce(min(survival) filter (where t <= 30), 1) end as closed_within_30,
+    case when max(t) >= 60 then 1 - coalesce(min(survival) filter (where t <= 60), 1) end as closed_within_60,
+    case when max(t) >= 90 then 1 - coalesce(min(survival) filter (where t <= 90), 1) end as closed_within_90
 from marts.km_curve(start_date, end_date, severities, services, teams, group_by)
 group by grp

@@ -28,7 +28,8 @@ typed as (
         doc.fields.parent.key as parent_key,
         try_cast(doc.changelog.total as integer) as changelog_total,
         -- A browse link works on Cloud and Data Center alike: the site is what precedes /rest/.
-        case when doc.self like '%/rest/%'
+        -- Only http(s): a crafted payload must not turn into a javascript: link on the page.
+        case when regexp_full_match(doc.self, 'https?://[^\s"<>]+/rest/.*')
              then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end as url,
         coalesce(json_extract_string(doc.fields.labels, '$[*]'), []) as labels,
         coalesce(json_extract_string(doc.fields.components, '$[*].name'), []) as components,

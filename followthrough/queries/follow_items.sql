@@ -1,0 +1,21 @@
+-- The action items behind the curves (filed in the period, followed up to the as-of time),
+-- open items first, longest open first; at most $limit of them with the total.
+select
+    url,
+    summary,
+    class,
+    coalesce(team, '(none)') as team,
+    owner,
+    status,
+    created_at,
+    closed_at,
+    is_open,
+    days_open,
+    count(*) over () as total_rows
+from marts.action_item_states
+where created_at >= $start and created_at < $end
+  and marts.in_selection(severity, $severities)
+  and marts.in_selection(service, $services)
+  and marts.in_selection(team, $teams)
+order by is_open desc, days_open desc, issue_key
+limit $limit

@@ -1,0 +1,27 @@
+-- The action items behind the quarter's figures: filed in [$start, $end), as they stood at its
+-- end (or at the as-of time for the quarter still running). Overdue first, then stalled, then
+-- open, at most $limit; total_rows counts them all.
+select
+    issue_key,
+    summary,
+    class,
+    coalesce(owner, 'no owner') as owner,
+    status,
+    service,
+    team,
+    incident_key,
+    created_at,
+    due_date,
+    case when not is_open then closed_at end as closed_at,
+    is_open,
+    coalesce(is_overdue, false) as is_overdue,
+    coalesce(is_stalled, false) as is_stalled,
+    url,
+    count(*) over () as total_rows
+from marts.action_items_at(least($end, (select as_of from marts.build_info)))
+where created_at >= $start and created_at < $end
+  and marts.in_selection(severity, $severities)
+  and marts.in_selection(service, $services)
+  and marts.in_selection(team, $teams)
+order by is_overdue desc nulls last, is_stalled desc, is_open desc, created_at desc, issue_key
+limit $limit

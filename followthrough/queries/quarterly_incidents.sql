@@ -1,0 +1,23 @@
+-- The incidents behind the quarter's figures: filed in [$start, $end) under the filters, with
+-- whether each repeated an earlier one. At most $limit, newest first; total_rows counts them all.
+select
+    i.issue_key,
+    i.summary,
+    coalesce(i.severity, '(none)') as severity,
+    i.service,
+    i.team,
+    i.status,
+    i.created_at,
+    i.resolved_at,
+    i.hours_to_resolve / 24 as days_to_resolve,
+    r.earlier_issue_key as repeat_of,
+    i.url,
+    count(*) over () as total_rows
+from marts.incidents as i
+left join marts.recurrences as r using (issue_key)
+where i.created_at >= $start and i.created_at < $end
+  and marts.in_selection(i.severity, $severities)
+  and marts.in_selection(i.service, $services)
+  and marts.in_selection(i.team, $teams)
+order by i.created_at desc, i.issue_key
+limit $limit

@@ -1,0 +1,25 @@
+-- Strategic action items filed in the quarter [$start, $end) that were stalled at its end (or at
+-- the as-of time for the quarter still running), longest without a status change first, at most
+-- $limit; total_rows counts them all.
+select
+    issue_key,
+    summary,
+    coalesce(owner, 'no owner') as owner,
+    status,
+    stall_reason,
+    days_without_status_change,
+    incident_key,
+    service,
+    team,
+    created_at,
+    due_date,
+    url,
+    count(*) over () as total_rows
+from marts.action_items_at(least($end, (select as_of from marts.build_info)))
+where class = 'strategic' and is_stalled
+  and created_at >= $start and created_at < $end
+  and marts.in_selection(severity, $severities)
+  and marts.in_selection(service, $services)
+  and marts.in_selection(team, $teams)
+order by days_without_status_change desc, issue_key
+limit $limit

@@ -1,0 +1,117 @@
+"""Follow-through: how fast action items close, whether closing keeps up with filing, what is late."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from followthrough.db import query
+from followthrough.filters import Filters
+from followthrough.style import CLASS_COLORS, CLASS_ORDER, duration_days, layout
+from followthrough.views import ROW_LIMIT, capped_table, chart, chart_text, issue_link, nothing_to_show
+
+# More curves than this cannot be told apart; the table under the chart lists every group.
+CURVES = 10
+KM_HELP = ("Kaplan-Meier estimate: items still open count for as long as they have been open and then "
+           "drop out, instead of being ignored or taken as closed, so a group with many open items "
+           "does not look fast.")
+
+
+def time_to_close(filters: Filters) -> bool:
+    """Curves of the share still open by age and their summary; False when no items were filed."""
+    st.subheader("Time to close")
+    by_team = st.toggle("By team", key="follow_by_team",
+                        help="One curve per team instead of operational against strategic.")
+    group_by = "team" if by_team else "class"
+    curve = query("follow_km_curve", group_by=group_by, groups=CURVES, **filters.params())
+    if curve.empty:
+        nothing_to_show("No action items were filed in this period with these filters.")
+        return False
+    fig = px.line(curve.assign(grp=chart_text(curve["grp"])), x="days", y="still_open", color="grp",
+                  line_shape="hv", custom_data=["at_risk"],
+                  color_discrete_map={} if by_team else CLASS_COLORS,
+                  category_orders={} if by_team else {"grp": CLASS_ORDER})
+    fig.update_traces(hovertemplate=("%{fullData.name}: %{y:.0%} still open after %{x} days"
+                                     "<br>%{customdata[0]} items open at the start of the day<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_xaxes(rangemode="tozero")
+    chart(layout(fig, x_title="days since filed", y_title="still open (% of items)"))
+    st.caption(f"Action items filed in the period, followed up to the as-of time. {KM_HELP}")
+    summary = query("follow_km_summary", group_by=group_by, **filters.params())
+    if len(summary) > CURVES:
+        st.caption(f"Curves for the {CURVES} {group_by}s with the most items; the table lists all {len(summary)}.")
+    _summary(summary, filters, group_by)
+    return True
+
+
+def _summary(rows: pd.DataFrame, filters: Filters, group_by: str) -> None:
+    # A median the curve never reaches is a finding, not a missing value.
+    rows["median"] = [duration_days(v) if pd.notna(v) else "not reached" for v in rows["median_days"]]
+    st.dataframe(rows, hide_index=True, column_order=[
+        "grp", "items", "closed", "still_open", "median", "closed_within_30", "closed_within_60",
+        "closed_within_90"], column_config={
+        "grp": group_by.capitalize(),
+        "items": st.column_config.NumberColumn("Items"),
+        "closed": st.column_config.NumberColumn("Closed"),
+        "still_open": st.column_config.NumberColumn("Still open"),
+        "median": st.column_config.TextColumn(
+            "Median time to close", help="Half had closed by then; 'not reached' while more than half are open."),
+        "closed_within_30": st.column_config.NumberColumn("Closed within 30 days", format="percent"),
+        "closed_within_60": st.column_config.NumberColumn("Closed within 60 days", format="percent"),
+        "closed_within_90": st.column_config.NumberColumn("Closed within 90 days", format="percent"),
+    })
+    with st.expander("The action items behind the curves"):
+        items = query("follow_items", limit=ROW_LIMIT, **filters.params())
+        capped_table(items, {
+            "url": issue_link("Item"),
+            "summary": "Summary",
+            "class": "Class",
+            "team": "Team",
+            "owner": "Owner",
+            "status": "Status",
+            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format="D MMM YYYY"),
+            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format="D MMM YYYY"),
+            "is_open": st.column_config.CheckboxColumn("Open"),
+            "days_open": st.column_config.NumberColumn("Days open", format="%.1f",
+                                                       help="Until closed, or until the as-of time."),
+        }, what="items", order="open items first, longest open first")
+
+
+def burn_up(filters: Filters) -> None:
+    st.subheader("Filed against closed")
+    rows = query("follow_burnup", **filters.params())
+    fig = go.Figure()
+    for column, name, color in (("filed", "filed", "#4d4d4d"), ("closed", "closed", CLASS_COLORS["operational"])):
+        fig.add_scatter(x=rows["week"], y=rows[column], name=name, mode="lines", line_shape="hv", line_color=color,
+                        hovertemplate=f"week of %{{x|%d %b %Y}}: %{{y}} {name} so far<extra></extra>")
+    chart(layout(fig, x_title="week (starting Monday)", y_title="action items (cumulative)"))
+    st.caption("Action items filed in the period: how many had been filed, and how many of those closed, by "
+               "the end of each week. The gap between the lines is what is still open.")
+    with st.expander("Week by week"):
+        st.dataframe(rows, hide_index=True, column_config={
+            "week": st.column_config.DateColumn("Week starting", format="D MMM YYYY"),
+            "filed_in_week": st.column_config.NumberColumn("Filed that week"),
+            "closed_in_week": st.column_config.NumberColumn("Closed that week"),
+            "filed": st.column_config.NumberColumn("Filed so far"),
+            "closed": st.column_config.NumberColumn("Closed so far"),
+        })
+
+
+def overdue(filters: Filters) -> None:
+    st.subheader("Overdue at period end")
+    rows = query("follow_overdue", limit=ROW_LIMIT, **filters.params())
+    if rows.empty:
+        st.info("No action item filed in this period was overdue at its end.")
+        return
+    capped_table(rows, {
+        "url": issue_link("Item"),
+        "summary": "Summary",
+        "owner": "Owner",
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+        "days_overdue": st.column_config.NumberColumn("Days late", help="Days past the due date at the period's end."),
+        "class": "Class",
+        "team": "Team",
+        "service": "Service",
+        "status": "Status",
+    }, what="overdue items", order="most days late first")

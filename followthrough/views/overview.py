@@ -1,0 +1,152 @@
+"""Overview: the period's headline figures against the period before it, and the incident trend."""
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from followthrough.db import query
+from followthrough.filters import Filters
+from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, duration_days, layout, number, percent
+from followthrough.views import ROW_LIMIT, capped_table, chart, first_row, issue_link, nothing_to_show
+
+GRAINS = {"Week": "week", "Month": "month"}
+DATETIME = "D MMM YYYY, HH:mm"
+
+
+def headline(filters: Filters) -> bool:
+    """The headline figures with their change; False when the period holds nothing to show."""
+    now = first_row(query("overview_headline", **filters.params()))
+    before = first_row(query("overview_headline", **filters.previous().params()))
+    if not (now["incidents"] or now["items_filed"]):
+        nothing_to_show("No incidents or action items were filed in this period with these filters.")
+        return False
+    if not (before["incidents"] or before["items_filed"]):
+        before = None
+        st.caption("The previous period of the same length holds no data, so no changes are shown.")
+    else:
+        previous = filters.previous()
+        st.caption(f"Changes are against the previous {filters.days} days "
+                   f"({previous.start:%d %b %Y} – {previous.end:%d %b %Y}).")
+
+    def was(column):
+        return None if before is None else before[column]
+
+    st.subheader("Incidents")
+    cols = st.columns(4)
+    _metric(cols[0], "Incidents", now["incidents"], was("incidents"), "count",
+            "Incidents opened in the period that match the filters.")
+    _metric(cols[1], "Median time to resolve", now["median_days_to_resolve"], was("median_days_to_resolve"),
+            "days", "Half of the period's resolved incidents were resolved faster than this. "
+                    "Incidents still unresolved are not counted.")
+    _metric(cols[2], "80th percentile time to resolve", now["p80_days_to_resolve"], was("p80_days_to_resolve"),
+            "days", "Four in five of the period's resolved incidents were resolved faster than this.")
+    _metric(cols[3], "Recurrence rate", now["recurrence_rate"], was("recurrence_rate"), "rate",
+            "Share of the period's incidents that repeat an earlier incident: linked to it as a repeat, "
+            "or the next incident on the same service within the recurrence window. "
+            "See the Recurrence page.")
+    _severities(filters, compare=before is not None)
+
+    st.subheader("Action items")
+    cols = st.columns(5)
+    _metric(cols[0], "Open at period end", now["items_open"], was("items_open"), "count",
+            "Action items filed in the period and still open at its end.")
+    _metric(cols[1], "Overdue at period end", now["items_overdue"], was("items_overdue"), "count",
+            "Action items filed in the period, open at its end and past their due date.")
+    _metric(cols[2], "Closed in period", now["items_closed"], was("items_closed"), "count",
+            "Action items filed in the period and closed by its end.", worse_when_higher=False)
+    _metric(cols[3], "Median time to close", now["median_days_to_close"], was("median_days_to_close"), "days",
+            "Half of the action items filed in the period closed within this time. Items still open "
+            "count for as long as they have been open (Kaplan-Meier), so slow items are not left out; "
+            "'not reached' means more than half are still open.",
+            null_text="not reached" if now["items_filed"] else "–")
+    _metric(cols[4], "Strategic items stalled", now["strategic_stalled"], was("strategic_stalled"), "count",
+            "Strategic action items filed in the period that, at its end, had had no status change for "
+            "longer than the stall threshold, or had never been started. See Strategic stalls.")
+    return True
+
+
+def _metric(container, label: str, value, previous, kind: str, help: str, *,
+            worse_when_higher: bool = True, null_text: str = "–") -> None:
+    container.metric(label, null_text if value is None else _format(kind, value), _change(kind, value, previous),
+                     delta_color="inverse" if worse_when_higher else "normal", help=help)
+
+
+def _format(kind: str, value) -> str:
+    return {"count": number, "days": duration_days, "rate": percent}[kind](value)
+
+
+def _change(kind: str, now, before) -> str | None:
+    """The change as Streamlit reads it: a leading '-' is down, and "0" is no change (grey)."""
+    if now is None or before is None:
+        return None
+    change = now - before
+    if kind == "count":
+        return f"{change:+,.0f}" if round(change) else "0"
+    if kind == "rate":
+        return f"{change * 100:+.0f} pts" if round(change * 100) else "0"
+    shown = duration_days(abs(change))
+    return "0" if shown == duration_days(0) else ("-" if change < 0 else "+") + shown
+
+
+def _severities(filters: Filters, *, compare: bool) -> None:
+    now = query("overview_severity", **filters.params()).set_index("severity")["incidents"]
+    before = query("overview_severity", **filters.previous().params()).set_index("severity")["incidents"]
+    shown = [s for s in SEVERITY_ORDER if s in now.index or (compare and s in before.index)]
+    if not shown:
+        return
+    for column, severity in zip(st.columns(len(shown)), shown):
+        help = (f"{severity} incidents opened in the period." if severity != "(none)" else
+                "Incidents with no severity, or one the severity map does not cover (see Data health).")
+        _metric(column, severity, int(now.get(severity, 0)), int(before.get(severity, 0)) if compare else None,
+                "count", help)
+
+
+def trend(filters: Filters) -> None:
+    st.subheader("Incidents over time")
+    grain = st.radio("Incidents per", list(GRAINS), horizontal=True, key="overview_grain")
+    rows = query("overview_trend", grain=GRAINS[grain], **filters.params())
+    if rows.empty:
+        st.info("No incidents in this period with these filters.")
+        return
+    fig = px.bar(rows, x="bucket", y="incidents", color="severity", color_discrete_map=SEVERITY_COLORS,
+                 category_orders={"severity": SEVERITY_ORDER},
+                 hover_data={"bucket": "|%d %b %Y", "incidents": True, "severity": True})
+    fig.update_layout(barmode="stack", bargap=0.15)
+    chart(layout(fig, x_title=f"{grain.lower()} starting", y_title="incidents"))
+    if grain == "Week":
+        st.caption("Weeks start on Monday, so the first and last bar can cover only part of a week.")
+
+
+def rows_behind(filters: Filters) -> None:
+    """The rows the headline figures count, for checking a number or opening the issues in Jira."""
+    params = filters.params()
+    with st.expander("Incidents in this period"):
+        incidents = query("overview_incidents", limit=ROW_LIMIT, **params)
+        capped_table(incidents, {
+            "url": issue_link(),
+            "summary": "Summary",
+            "severity": "Severity",
+            "service": "Service",
+            "team": "Team",
+            "status": "Status",
+            "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME),
+            "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f"),
+            "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats."),
+        }, what="incidents", order="newest first")
+    with st.expander("Action items filed in this period"):
+        items = query("overview_items", limit=ROW_LIMIT, **params)
+        capped_table(items, {
+            "url": issue_link("Item"),
+            "summary": "Summary",
+            "class": "Class",
+            "owner": "Owner",
+            "team": "Team",
+            "status": "Status",
+            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME),
+            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME,
+                                                       help="Closed by the period's end."),
+            "is_open": st.column_config.CheckboxColumn("Open at end", help="Open at the period's end."),
+            "is_overdue": st.column_config.CheckboxColumn("Overdue at end"),
+            "is_stalled": st.column_config.CheckboxColumn("Stalled at end"),
+        }, what="items", order="overdue, then stalled, then open items first")

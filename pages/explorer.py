@@ -1,0 +1,13 @@
+"""Incident explorer: search the incidents, then follow one through its timeline, action items and repeats."""
+import streamlit as st
+
+from followthrough.filters import active_filters
+from followthrough.text import plain
+from followthrough.views import explorer
+
+filters = active_filters()
+st.title("Incident explorer")
+st.caption(plain(filters.describe()))
+found = explorer.search(filters)
+if found is not None:
+    explorer.incident(found)

@@ -1,0 +1,13 @@
+"""Overview: the period's headline figures against the period before, and the incident trend."""
+import streamlit as st
+
+from followthrough.filters import active_filters
+from followthrough.text import plain
+from followthrough.views import overview
+
+filters = active_filters()
+st.title("Overview")
+st.caption(plain(filters.describe()))
+if overview.headline(filters):
+    overview.trend(filters)
+    overview.rows_behind(filters)

@@ -1,0 +1,276 @@
+"""The review pages (Quarterly review, Incident explorer, Data health) run through the real app.
+
+Figures are checked against the published database read directly, not through the dashboard's
+queries, so a wrong query cannot agree with itself.
+"""
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.cli import main
+from followthrough.style import duration_days
+from followthrough.text import plain
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<script>alert(1)</script>[x](javascript:alert(1))"
+AS_OF = "2026-07-01T00:00:00"
+CONFIG = """
+[incidents]
+projects = ["OPS"]
+
+[fields]
+severity = "priority"
+service = "components"
+
+[severity_map]
+High = "SEV-2"
+"""
+# The demo's as-of time is 1 Nov 2026: the last complete quarter is 2026 Q3.
+Q3 = (datetime(2026, 7, 1), datetime(2026, 10, 1))
+Q2 = (datetime(2026, 4, 1), datetime(2026, 7, 1))
+
+
+def sql(db: Path, text: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(text, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def open_page(page: str, **url) -> AppTest:
+    """The page as a link opens it: `url` holds the sidebar filters' query parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(url)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def issue(key: str, summary: str, *, service: str = "checkout", created: str = "2026-05-04T10:00:00.000+0000") -> dict:
+    return {"id": str(10_000 + int(key.split("-")[1])), "key": key,
+            "self": f"https://jira.example.com/rest/api/2/issue/{key}",
+            "fields": {"summary": summary, "issuetype": {"name": "Incident"}, "project": {"key": key.split("-")[0]},
+                       "status": {"name": "Open", "statusCategory": {"key": "new"}},
+                       "created": created, "updated": created,
+                       "priority": {"name": "High"}, "components": [{"name": service}], "labels": []}}
+
+
+@pytest.fixture
+def published_json(tmp_path, monkeypatch, dashboard_on):
+    """Imports a file of Jira issues with the real ETL and points the dashboard at the result."""
+    def publish(text: str) -> Path:
+        monkeypatch.delenv("FOLLOWTHROUGH_WAREHOUSE", raising=False)
+        db = dashboard_on(tmp_path / "data" / "followthrough.duckdb")
+        config = tmp_path / "followthrough.toml"
+        config.write_text(CONFIG)
+        source = tmp_path / "issues.json"
+        source.write_text(text)
+        assert main(["--config", str(config), "import-json", str(source), "--as-of", AS_OF]) == 0
+        return db
+    return publish
+
+
+# -- Quarterly review -----------------------------------------------------------------------------
+
+def incidents_in(db: Path, quarter, severity: str | None = None) -> int:
+    return sql(db, "SELECT count(*) FROM marts.incidents WHERE created_at >= ? AND created_at < ? "
+                   "AND (? IS NULL OR severity = ?)", [*quarter, severity, severity])[0][0]
+
+
+def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/quarterly.py")
+    assert at.selectbox(key="quarterly_quarter").value == "2026 Q3"
+
+    now, before = incidents_in(demo_db, Q3), incidents_in(demo_db, Q2)
+    assert metric(at, "Incidents").value == f"{now:,}"
+    assert metric(at, "Incidents").proto.delta == (f"{now - before:+,}" if now != before else "no change")
+    sev1 = incidents_in(demo_db, Q3, "SEV-1")
+    assert metric(at, "SEV-1 incidents").value == f"{sev1:,}"
+
+    median = sql(demo_db, "SELECT median(epoch(resolved_at - created_at)) / 86400 FROM marts.incidents "
+                          "WHERE created_at >= ? AND created_at < ?", list(Q3))[0][0]
+    assert metric(at, "Median time to resolve").value == duration_days(median)
+
+    # Action items filed in the quarter and not closed by its end.
+    open_at_end = sql(demo_db, "SELECT count(*) FROM marts.action_items WHERE created_at >= ? AND created_at < ? "
+                               "AND (closed_at IS NULL OR closed_at > ?)", [*Q3, Q3[1]])[0][0]
+    assert metric(at, "Open at quarter end").value == f"{open_at_end:,}"
+
+    trend = "up from" if now > before else "down from" if now < before else "the same as in"
+    first = f"{now} incidents ({sev1 or 'no'} SEV-1) in 2026 Q3, {trend}"
+    assert plain(first) in markdown(at)
+    assert [b.label for b in at.get("download_button")] == [
+        "Markdown, for an email or wiki", "HTML page with the charts", "Tables as CSV (zip)"]
+
+    stalled = at.dataframe[0].value
+    assert 0 < len(stalled) <= 10
+    assert stalled["days_without_status_change"].is_monotonic_decreasing
+    assert stalled["owner"].notna().all()
+
+
+def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/quarterly.py")
+    at.selectbox(key="quarterly_quarter").select("2026 Q2").run()
+    assert not at.exception
+    assert metric(at, "Incidents").value == f"{incidents_in(demo_db, Q2):,}"
+    assert "in 2026 Q2, " in markdown(at)
+
+
+def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/quarterly.py", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
+    only = incidents_in(demo_db, Q3, "SEV-3")
+    assert only < incidents_in(demo_db, Q3)
+    assert metric(at, "Incidents").value == f"{only:,}"
+    assert metric(at, "SEV-1 incidents").value == "0"
+
+
+def test_quarterly_without_incidents_says_so(published_json):
+    other = issue("DOC-1", "Not an incident")
+    published_json(json.dumps([other]))
+    at = open_page("pages/quarterly.py")
+    assert "no quarter to review" in at.info[0].value
+    assert not at.metric
+
+
+# -- Incident explorer ----------------------------------------------------------------------------
+
+def default_period(db: Path) -> list[datetime]:
+    as_of = sql(db, "SELECT as_of FROM marts.build_info")[0][0]
+    end = datetime.combine(as_of.date() + timedelta(days=1), datetime.min.time())
+    return [end - timedelta(days=365), end]
+
+
+def test_explorer_searches_key_and_summary_in_any_case(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/explorer.py")
+    at.text_input(key="explorer_text").set_value("OUTAGE").run()
+    assert not at.exception
+    found = at.dataframe[0].value
+    expected = sql(demo_db, "SELECT count(*) FROM marts.incidents WHERE created_at >= ? AND created_at < ? "
+                            "AND summary ILIKE '%outage%'", default_period(demo_db))[0][0]
+    assert 0 < len(found) == expected
+    assert found["summary"].str.lower().str.contains("outage").all()
+
+    at.radio(key="explorer_status").set_value("resolved").run()
+    resolved = sql(demo_db, "SELECT count(*) FROM marts.incidents WHERE created_at >= ? AND created_at < ? "
+                            "AND summary ILIKE '%outage%' AND is_resolved", default_period(demo_db))[0][0]
+    assert 0 < len(at.dataframe[0].value) == resolved
+    assert at.dataframe[0].value["resolved_at"].notna().all()
+
+    at.text_input(key="explorer_text").set_value("x' OR 1=1 --").run()
+    assert not at.exception
+    assert "No incident matches" in at.info[0].value
+
+
+def test_explorer_follows_one_incident(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/explorer.py")
+    found = at.dataframe[0].value
+    key = at.selectbox(key="explorer_incident").value
+    assert key == found["issue_key"].iloc[0]
+
+    timeline = at.dataframe[1].value
+    changes = sql(demo_db, "SELECT count(*) FROM staging.stg_changelog_items AS c JOIN marts.incidents AS i "
+                           "USING (issue_id) WHERE i.issue_key = ? AND c.field = 'status'", [key])[0][0]
+    resolved = sql(demo_db, "SELECT is_resolved FROM marts.incidents WHERE issue_key = ?", [key])[0][0]
+    assert timeline["event"].tolist() == ["created"] + ["status changed"] * changes + ["resolved"] * resolved
+    assert timeline["at"].is_monotonic_increasing
+
+    items = sql(demo_db, "SELECT count(*) FROM marts.action_items WHERE incident_key = ?", [key])[0][0]
+    repeats = sql(demo_db, "SELECT count(*) FROM marts.recurrences WHERE ? IN (issue_key, earlier_issue_key)",
+                  [key])[0][0]
+    tables = at.dataframe[2:]
+    assert [len(t.value) for t in tables] == [n for n in (items, repeats) if n]
+    for table in tables:
+        assert table.value["url"].str.startswith("https://demo.followthrough.invalid/browse/").all()
+
+
+@pytest.fixture
+def hostile_db(published_json) -> Path:
+    """Two incidents whose summary and service are hostile; the second repeats the first."""
+    return published_json(json.dumps([
+        issue("OPS-1", HOSTILE, service=HOSTILE),
+        issue("OPS-2", HOSTILE, service=HOSTILE, created="2026-05-20T10:00:00.000+0000")]))
+
+
+def assert_inert(at: AppTest) -> None:
+    shown = markdown(at)
+    assert plain(HOSTILE) in shown
+    assert "<script>" not in shown and "](javascript:" not in shown
+
+
+def test_explorer_shows_a_hostile_summary_as_text(hostile_db):
+    at = open_page("pages/explorer.py")
+    assert at.dataframe[0].value["summary"].tolist() == [HOSTILE, HOSTILE]
+    assert_inert(at)
+
+
+def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
+    at = open_page("pages/quarterly.py")
+    assert at.selectbox(key="quarterly_quarter").value == "2026 Q2"
+    assert plain(f"{HOSTILE} had the most repeats (1).") in markdown(at)
+    assert_inert(at)
+    services = next(t.value for t in at.dataframe if "repeats" in t.value.columns)
+    assert services["service"].tolist() == [HOSTILE]
+
+
+# -- Data health ----------------------------------------------------------------------------------
+
+def test_data_health_describes_the_demo(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("pages/data_health.py")
+    assert "demo data" in at.info[0].value
+    issues, incidents, quarantined = sql(demo_db, "SELECT count(*), count(*) FILTER (WHERE kind = 'incident'), "
+                                                  "(SELECT count(*) FROM marts.quarantine) FROM marts.issues")[0]
+    assert metric(at, "Issues").value == f"{issues:,}"
+    assert metric(at, "Incidents").value == f"{incidents:,}"
+    assert metric(at, "Quarantined records").value == f"{quarantined:,}"
+    untied = sql(demo_db, "SELECT count(*) FROM marts.action_items WHERE incident_key IS NULL")[0][0]
+    warning = next(w.value for w in at.warning if w.value.startswith("**Action item tied to no incident**"))
+    assert f"{untied:,} issues" in warning and "[action_items].link_types" in warning
+    assert any(s.value == "Incident without service: none." for s in at.success)
+
+
+def test_data_health_lists_quarantined_records_with_reasons(published_json):
+    missing_created = issue("OPS-2", "No creation date")
+    del missing_created["fields"]["created"]
+    published_json("\n".join([json.dumps(issue("OPS-1", "Fine")), "{not json", json.dumps(missing_created)]))
+    at = open_page("pages/data_health.py")
+    assert metric(at, "Quarantined records").value == "2"
+    reasons = sorted(at.dataframe[-1].value["reason"])
+    assert reasons[0] == "missing fields.created"
+    assert reasons[1].startswith("not valid JSON")
+
+
+def test_data_health_works_without_incidents(published_json):
+    other = issue("DOC-1", "Not an incident")
+    published_json(json.dumps([other]))
+    at = open_page("pages/data_health.py")
+    assert metric(at, "Incidents").value == "0"
+    assert metric(at, "Issues").value == "1"
+    assert not at.warning
+
+
+def test_missing_database_is_explained(tmp_path, dashboard_on):
+    dashboard_on(tmp_path / "nothing-here.duckdb")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert "No published database" in at.info[0].value

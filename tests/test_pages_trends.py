@@ -1,0 +1,405 @@
+"""The Overview, Recurrence, Follow-through and Strategic stalls pages, run through app.py.
+
+Every figure a page shows is compared with a direct read-only query of the published marts, for a
+period that ends before the as-of time (so "at period end" and "now" differ), then with filters
+that change it, match nothing, or meet a database without a single incident.
+"""
+import base64
+import re
+import json
+from datetime import datetime, time, timedelta
+
+import duckdb
+import numpy as np
+import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from etl.cli import main as etl_main
+from etl.config import DEMO_CONFIG
+from followthrough.style import duration_days, number, percent
+
+PAGES = ("overview", "recurrence", "follow_through", "stalls")
+
+
+class Demo:
+    """The demo database and a 300-day period ending two months before its as-of time."""
+
+    def __init__(self, path):
+        self.path = path
+        self.as_of = self.one("SELECT as_of FROM marts.build_info")
+        self.last_day = self.as_of.date() - timedelta(days=61)
+        self.first_day = self.last_day - timedelta(days=299)
+        self.start = datetime.combine(self.first_day, time())
+        self.end = datetime.combine(self.last_day + timedelta(days=1), time())
+        self.t = f"TIMESTAMP '{self.end}'"
+        self.previous = (self.start - timedelta(days=300), self.start)
+
+    def rows(self, sql: str) -> list[tuple]:
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def one(self, sql: str):
+        return self.rows(sql)[0][0]
+
+    def filed(self, alias: str = "", period=None) -> str:
+        start, end = period or (self.start, self.end)
+        column = f"{alias}.created_at" if alias else "created_at"
+        return f"{column} >= TIMESTAMP '{start}' AND {column} < TIMESTAMP '{end}'"
+
+    def url(self) -> dict:
+        return {"from": self.first_day.isoformat(), "to": self.last_day.isoformat()}
+
+
+@pytest.fixture
+def demo(demo_db, dashboard_on) -> Demo:
+    dashboard_on(demo_db)
+    return Demo(demo_db)
+
+
+@pytest.fixture(autouse=True)
+def navigation_as_served(monkeypatch):
+    """Every AppTest run goes through app.py, as `streamlit run` does once st.navigation is called.
+
+    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before each run, and a fresh
+    PagesManager sets it again because pages/ exists; from the second run on, AppTest then runs the
+    page file alone, without app.py and its sidebar filters (streamlit#9446, only partly fixed by
+    streamlit#14217 for apps without a pages/ folder).
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_page(page: str, **query_params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(query_params)
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metrics(at: AppTest) -> dict:
+    return {m.label: m for m in at.metric}
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(data) -> list:
+    """A Plotly trace array, decoded when plotly sent it as a typed binary array."""
+    if not (isinstance(data, dict) and "bdata" in data):
+        return list(data)
+    array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    if "shape" in data:
+        array = array.reshape([int(n) for n in str(data["shape"]).split(",")])
+    return array.tolist()
+
+
+def table_with(at: AppTest, column: str, without: str | None = None):
+    """The one table showing `column` (and not `without`)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns and without not in d.value.columns]
+    assert len(found) == 1, f"{len(found)} tables with {column}"
+    return found[0]
+
+
+def days_text(value) -> str:
+    return "not reached" if value is None else duration_days(value)
+
+
+# -- Overview -------------------------------------------------------------------------------------
+
+def test_overview_figures_match_the_marts(demo):
+    at = open_page("overview", **demo.url())
+    shown = metrics(at)
+
+    incidents = demo.one(f"SELECT count(*) FROM marts.incidents WHERE {demo.filed()}")
+    before = demo.one(f"SELECT count(*) FROM marts.incidents WHERE {demo.filed(period=demo.previous)}")
+    assert incidents > 0 and shown["Incidents"].value == number(incidents)
+    assert shown["Incidents"].delta == (f"{incidents - before:+,}" if incidents != before else "0")
+    if incidents != before:  # more incidents is bad: red up, green down
+        assert shown["Incidents"].proto.color == (MetricProto.RED if incidents > before else MetricProto.GREEN)
+
+    for severity, count in demo.rows(f"SELECT coalesce(severity, '(none)'), count(*) FROM marts.incidents "
+                                     f"WHERE {demo.filed()} GROUP BY 1"):
+        assert shown[severity].value == number(count), severity
+
+    median, p80 = demo.rows(f"SELECT median(hours_to_resolve) / 24, quantile_cont(hours_to_resolve, 0.8) / 24 "
+                            f"FROM marts.incidents WHERE {demo.filed()}")[0]
+    assert shown["Median time to resolve"].value == duration_days(median)
+    assert shown["80th percentile time to resolve"].value == duration_days(p80)
+
+    repeats = demo.one(f"SELECT count(*) FROM marts.recurrences AS r JOIN marts.incidents AS i USING (issue_key) "
+                       f"WHERE {demo.filed('i')}")
+    assert shown["Recurrence rate"].value == percent(repeats / incidents)
+
+    is_open = f"(closed_at IS NULL OR closed_at > {demo.t})"
+    open_items, overdue, closed = demo.rows(
+        f"SELECT count(*) FILTER (WHERE {is_open}), count(*) FILTER (WHERE {is_open} AND due_date < {demo.t}::DATE), "
+        f"count(*) FILTER (WHERE closed_at <= {demo.t}) FROM marts.action_items WHERE {demo.filed()}")[0]
+    assert shown["Open at period end"].value == number(open_items)
+    assert shown["Overdue at period end"].value == number(overdue)
+    assert shown["Closed in period"].value == number(closed)
+    closed_before = demo.one(f"SELECT count(*) FROM marts.action_items WHERE {demo.filed(period=demo.previous)} "
+                             f"AND closed_at <= TIMESTAMP '{demo.start}'")
+    if closed != closed_before:  # more closed is good: green up, red down
+        assert shown["Closed in period"].proto.color == (MetricProto.GREEN if closed > closed_before
+                                                         else MetricProto.RED)
+    stalled = demo.one(f"SELECT count(*) FROM marts.action_items_at({demo.t}) "
+                       f"WHERE class = 'strategic' AND is_stalled AND {demo.filed()}")
+    assert shown["Strategic items stalled"].value == number(stalled)
+    median_close = demo.one(f"SELECT median_days FROM marts.km_summary(TIMESTAMP '{demo.start}', {demo.t}, "
+                            "[], [], [], 'all')")
+    assert shown["Median time to close"].value == days_text(median_close)
+
+    # The trend's stacked bars add up to the incidents, per week and then per month.
+    (trend,) = figures(at)
+    assert sum(sum(values(bar["y"])) for bar in trend["data"]) == incidents
+    at.radio(key="overview_grain").set_value("Month").run()
+    assert_clean(at)
+    (trend,) = figures(at)
+    months = demo.one(f"SELECT count(DISTINCT date_trunc('month', created_at)) FROM marts.incidents "
+                      f"WHERE {demo.filed()}")
+    assert len({x for bar in trend["data"] for x in values(bar["x"])}) == months
+    assert sum(sum(values(bar["y"])) for bar in trend["data"]) == incidents
+
+    # The rows behind the figures, with Jira links.
+    listed = table_with(at, "repeat_of")
+    assert len(listed) == min(incidents, 200)
+    assert listed["url"].str.contains("/browse/").all()
+    items = table_with(at, "is_overdue")
+    assert items["is_overdue"].sum() == min(overdue, 200)
+
+
+def test_overview_follows_the_severity_filter(demo):
+    # The rarest severity of the period: choosing it changes every figure.
+    severity, incidents = demo.rows(f"SELECT severity, count(*) FROM marts.incidents WHERE severity IS NOT NULL "
+                                    f"AND {demo.filed()} GROUP BY 1 ORDER BY 2, 1 LIMIT 1")[0]
+    at = open_page("overview", **demo.url())
+    at.sidebar.multiselect(key="f_severity").set_value([severity]).run()
+    assert_clean(at)
+    shown = metrics(at)
+    open_items = demo.one(f"SELECT count(*) FROM marts.action_items WHERE severity = '{severity}' "
+                          f"AND {demo.filed()} AND (closed_at IS NULL OR closed_at > {demo.t})")
+    assert shown["Incidents"].value == number(incidents)
+    assert shown["Open at period end"].value == number(open_items)
+    assert {"SEV-1", "SEV-2", "SEV-3", "SEV-4", "(none)"} & set(shown) == {severity}
+    assert at.query_params["severity"] == severity
+
+
+# -- Recurrence -----------------------------------------------------------------------------------
+
+def test_recurrence_figures_match_the_marts(demo):
+    at = open_page("recurrence", **demo.url())
+    shown = metrics(at)
+    incidents, repeats, while_open = demo.rows(
+        f"SELECT count(*), count(r.issue_key), count(*) FILTER (WHERE r.recurred_while_open) "
+        f"FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key) WHERE {demo.filed('i')}")[0]
+    assert repeats > 0
+    assert shown["Repeats"].value == number(repeats)
+    assert shown["Recurrence rate"].value == percent(repeats / incidents)
+    assert shown["Came back while its fixes were open"].value == percent(while_open / repeats)
+
+    # The 20 services with the most repeats, each with its rate, and their repeats month by month.
+    by_service, heatmap = figures(at)
+    charted = demo.rows(
+        f"SELECT coalesce(i.service, '(none)'), count(r.issue_key) / count(*), count(r.issue_key) "
+        f"FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key) WHERE {demo.filed('i')} "
+        f"GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 20")
+    (bars,) = by_service["data"]
+    assert values(bars["y"]) == [service for service, _, _ in charted]
+    assert values(bars["x"]) == pytest.approx([rate for _, rate, _ in charted])
+    (cells,) = heatmap["data"]
+    assert set(values(cells["y"])) == {service for service, _, _ in charted}
+    assert np.sum(values(cells["z"])) == sum(count for _, _, count in charted)
+
+    listed = table_with(at, "earlier_open_item_keys")
+    assert len(listed) == min(repeats, 200)
+    newest = listed.iloc[0]
+    keys, days = demo.rows(
+        f"SELECT earlier_open_item_keys, days_between FROM marts.recurrences AS r JOIN marts.incidents AS i "
+        f"USING (issue_key) WHERE {demo.filed('i')} ORDER BY r.created_at DESC, r.issue_key LIMIT 1")[0]
+    assert newest["earlier_open_item_keys"] == ", ".join(keys)
+    assert newest["days_between"] == pytest.approx(days)
+
+
+def test_recurrence_follows_a_service_in_the_url(demo):
+    service, repeats = demo.rows(
+        f"SELECT i.service, count(*) FROM marts.recurrences AS r JOIN marts.incidents AS i USING (issue_key) "
+        f"WHERE i.service IS NOT NULL AND {demo.filed('i')} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")[0]
+    at = open_page("recurrence", service=service, **demo.url())
+    assert metrics(at)["Repeats"].value == number(repeats)
+    assert values(figures(at)[0]["data"][0]["y"]) == [service]
+
+
+# -- Follow-through -------------------------------------------------------------------------------
+
+def test_follow_through_figures_match_the_marts(demo):
+    at = open_page("follow_through", **demo.url())
+    km = f"marts.km_summary(TIMESTAMP '{demo.start}', {demo.t}, [], [], [], 'class')"
+    expected = {cls: (items, closed, median) for cls, items, closed, median in demo.rows(
+        f"SELECT a.class, count(*), count(a.closed_at), any_value(k.median_days) FROM marts.action_items AS a "
+        f"JOIN {km} AS k ON k.grp = a.class WHERE {demo.filed('a')} GROUP BY 1")}
+    summary = table_with(at, "closed_within_90").set_index("grp")
+    assert set(summary.index) == set(expected)
+    for cls, (items, closed, median) in expected.items():
+        assert summary.at[cls, "items"] == items and summary.at[cls, "closed"] == closed, cls
+        assert summary.at[cls, "still_open"] == items - closed, cls
+        assert summary.at[cls, "median"] == days_text(median), cls
+
+    curves, burn_up = figures(at)
+    assert {line["name"] for line in curves["data"]} == set(expected)
+    for line in curves["data"]:
+        still_open = values(line["y"])
+        assert line["line"]["shape"] == "hv" and still_open[0] == 1.0
+        # Non-increasing, give or take the last bit of the window product in marts.km_curve.
+        assert all(a >= b - 1e-12 for a, b in zip(still_open, still_open[1:])), line["name"]
+
+    filed_line, closed_line = burn_up["data"]
+    filed, closed = demo.rows(f"SELECT count(*), count(*) FILTER (WHERE closed_at < {demo.t}) "
+                              f"FROM marts.action_items WHERE {demo.filed()}")[0]
+    assert (values(filed_line["y"])[-1], values(closed_line["y"])[-1]) == (filed, closed)
+
+    overdue = table_with(at, "days_overdue")
+    days_late = [d for (d,) in demo.rows(
+        f"SELECT {demo.t}::DATE - due_date FROM marts.action_items WHERE {demo.filed()} "
+        f"AND (closed_at IS NULL OR closed_at > {demo.t}) AND due_date < {demo.t}::DATE ORDER BY 1 DESC")]
+    assert len(overdue) == min(len(days_late), 200)
+    assert overdue["days_overdue"].tolist() == days_late[:200]
+
+    at.toggle(key="follow_by_team").set_value(True).run()
+    assert_clean(at)
+    teams = [t for (t,) in demo.rows(f"SELECT coalesce(team, '(none)') FROM marts.action_items "
+                                     f"WHERE {demo.filed()} GROUP BY 1 ORDER BY count(*) DESC, 1")]
+    assert {line["name"] for line in figures(at)[0]["data"]} == set(teams[:10])
+    assert set(table_with(at, "closed_within_90")["grp"]) == set(teams)
+
+
+# -- Strategic stalls -----------------------------------------------------------------------------
+
+def test_stalls_figures_match_the_marts(demo):
+    at = open_page("stalls", **demo.url())
+    shown = metrics(at)
+    strategic = f"FROM marts.action_items_at({demo.t}) WHERE class = 'strategic' AND {demo.filed()}"
+    open_items, stalled, never_started, unowned = demo.rows(
+        f"SELECT count(*) FILTER (WHERE is_open), count(*) FILTER (WHERE is_stalled), "
+        f"count(*) FILTER (WHERE is_stalled AND never_started), count(*) FILTER (WHERE is_open AND owner IS NULL) "
+        f"{strategic}")[0]
+    assert stalled > 0
+    assert shown["Open at period end"].value == number(open_items)
+    assert shown["Stalled"].value == number(stalled)
+    assert shown["Never started"].value == number(never_started)
+    assert shown["Without an owner"].value == number(unowned)
+
+    listed = table_with(at, "stall_reason")
+    assert len(listed) == min(stalled, 200)
+    worst = demo.one(f"SELECT max(floor(days_without_status_change)) {strategic} AND is_stalled")
+    assert listed["days_without_movement"].iloc[0] == worst
+
+    # Cost of delay: the drill-down lists the incidents the item's count is made of.
+    costly, cost = listed.sort_values("incidents_while_open").iloc[-1][["issue_key", "incidents_while_open"]]
+    assert cost > 0
+    at.selectbox(key="stalls_item").set_value(costly).run()
+    assert_clean(at)
+    assert len(table_with(at, "hours_to_resolve")) == min(cost, 200)
+
+    where_time_goes, ages = figures(at)
+    in_status = demo.one(f"SELECT sum(p.days) FROM marts.status_periods AS p JOIN marts.action_items AS a "
+                         f"USING (issue_id) WHERE a.class = 'strategic' AND p.status_category <> 'done' "
+                         f"AND {demo.filed('a')}")
+    assert sum(sum(values(bar["x"])) for bar in where_time_goes["data"]) == pytest.approx(in_status)
+    (bars,) = ages["data"]
+    expected = demo.rows(
+        f"SELECT count(*) FILTER (WHERE floor(days_open) <= 30), "
+        f"count(*) FILTER (WHERE floor(days_open) BETWEEN 31 AND 90), "
+        f"count(*) FILTER (WHERE floor(days_open) BETWEEN 91 AND 180), "
+        f"count(*) FILTER (WHERE floor(days_open) BETWEEN 181 AND 365), "
+        f"count(*) FILTER (WHERE floor(days_open) > 365) {strategic} AND is_open")[0]
+    assert values(bars["y"]) == list(expected)
+    if expected[0]:  # the drill-down under the chart starts on the youngest bucket
+        assert table_with(at, "owner", without="stall_reason")["days_open"].le(30).sum() == min(expected[0], 200)
+    assert len(table_with(at, "is_stalled", without="owner")) == min(unowned, 200)
+
+
+# -- Nothing to show ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_filter_matching_nothing_explains_itself(demo, page):
+    service, team = demo.rows(
+        "SELECT s.service, t.team FROM (SELECT DISTINCT service FROM marts.incidents WHERE service IS NOT NULL) AS s, "
+        "(SELECT DISTINCT team FROM marts.incidents WHERE team IS NOT NULL) AS t "
+        "WHERE NOT EXISTS (SELECT 1 FROM marts.incidents AS i WHERE i.service = s.service AND i.team = t.team) "
+        "AND NOT EXISTS (SELECT 1 FROM marts.action_items AS a WHERE a.service = s.service AND a.team = t.team) "
+        "ORDER BY 1, 2 LIMIT 1")[0]
+    at = open_page(page, service=service, team=team, **demo.url())
+    assert at.info and not figures(at)
+
+
+@pytest.fixture
+def publish_json(tmp_path, dashboard_on, monkeypatch):
+    """Publishes Jira issues through `import-json` with the demo's configuration, into tmp_path."""
+    def publish(issues: list[dict]):
+        monkeypatch.setenv("FOLLOWTHROUGH_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+        dashboard_on(tmp_path / "followthrough.duckdb")
+        source = tmp_path / "issues.json"
+        source.write_text(json.dumps(issues))
+        assert etl_main(["--config", str(DEMO_CONFIG), "import-json", str(source),
+                         "--as-of", "2026-06-01T00:00:00"]) == 0
+    return publish
+
+
+def issue(key: str, created: str, **fields) -> dict:
+    number_ = key.split("-")[1]
+    return {"id": number_, "key": key, "self": f"https://jira.example.invalid/rest/api/2/issue/{number_}",
+            "fields": {"summary": f"Issue {key}", "issuetype": {"name": "Task"}, "project": {"key": key.split("-")[0]},
+                       "created": created, "updated": created, "labels": [],
+                       "status": {"name": "To Do", "statusCategory": {"key": "new"}}, **fields}}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_database_without_incidents_explains_itself(publish_json, page):
+    publish_json([issue("DOC-1", "2026-03-01T10:00:00.000+0000")])
+    at = open_page(page)
+    assert at.info and not figures(at)
+
+
+# -- Jira text ------------------------------------------------------------------------------------
+
+HOSTILE_SERVICE = "<img src=x onerror=alert(1)>"
+HOSTILE_SUMMARY = "<script>alert(1)</script> [x](javascript:alert(1))"
+
+
+def test_jira_text_stays_inert(publish_json):
+    incident = {"issuetype": {"name": "Incident"}, "summary": HOSTILE_SUMMARY,
+                "components": [{"name": HOSTILE_SERVICE}],
+                "customfield_10100": {"value": "Sev 2"}, "customfield_10200": {"value": "[t](javascript:alert(1))"},
+                "status": {"name": "Resolved", "statusCategory": {"key": "done"}}}
+    publish_json([issue("OPS-1", "2026-03-01T10:00:00.000+0000", resolutiondate="2026-03-01T12:00:00.000+0000",
+                        **incident),
+                  issue("OPS-2", "2026-03-10T10:00:00.000+0000", resolutiondate="2026-03-10T12:00:00.000+0000",
+                        **incident)])
+    at = open_page("recurrence", service=HOSTILE_SERVICE)
+    assert metrics(at)["Repeats"].value == "1"
+    assert values(figures(at)[0]["data"][0]["y"]) == ["&lt;img src=x onerror=alert(1)&gt;"]
+    assert HOSTILE_SUMMARY in table_with(at, "earlier_summary")["summary"].tolist()
+    markdown = [e.value for kind in (at.markdown, at.caption, at.info, at.sidebar.caption) for e in kind]
+    # Escaped for Markdown: every < and ] in Jira text is backslash-escaped, so none can open a tag or a link.
+    assert markdown and not any(re.search(r"(?<!\\)<img|(?<!\\)\]\(javascript", text) for text in markdown)
+    spec = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "<img" not in spec and "<script" not in spec
