@@ -1,4 +1,9 @@
-"""Followthrough: `streamlit run app.py`. Pages live in pages/, their data and charts in followthrough/."""
+"""Followthrough: `streamlit run app.py`. Pages live in app_pages/, their data and charts in followthrough/.
+
+Not pages/: Streamlit treats a pages/ folder as an old-style multipage app until st.navigation
+has run once in the server, so a shared link opened first after a restart would run a page
+without this file's sidebar filters.
+"""
 import logging
 
 import streamlit as st
@@ -10,13 +15,13 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 st.set_page_config(page_title="Followthrough", page_icon=":material/fact_check:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-    st.Page("pages/recurrence.py", title="Recurrence", icon=":material/replay:"),
-    st.Page("pages/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
-    st.Page("pages/stalls.py", title="Strategic stalls", icon=":material/hourglass_bottom:"),
-    st.Page("pages/quarterly.py", title="Quarterly review", icon=":material/summarize:"),
-    st.Page("pages/explorer.py", title="Incident explorer", icon=":material/search:"),
-    st.Page("pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/recurrence.py", title="Recurrence", icon=":material/replay:"),
+    st.Page("app_pages/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
+    st.Page("app_pages/stalls.py", title="Strategic stalls", icon=":material/hourglass_bottom:"),
+    st.Page("app_pages/quarterly.py", title="Quarterly review", icon=":material/summarize:"),
+    st.Page("app_pages/explorer.py", title="Incident explorer", icon=":material/search:"),
+    st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
 ]
 
 page = st.navigation(PAGES)

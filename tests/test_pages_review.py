@@ -94,7 +94,7 @@ def incidents_in(db: Path, quarter, severity: str | None = None) -> int:
 
 def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/quarterly.py")
+    at = open_page("app_pages/quarterly.py")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q3"
 
     now, before = incidents_in(demo_db, Q3), incidents_in(demo_db, Q2)
@@ -126,7 +126,7 @@ def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_d
 
 def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/quarterly.py")
+    at = open_page("app_pages/quarterly.py")
     at.selectbox(key="quarterly_quarter").select("2026 Q2").run()
     assert not at.exception
     assert metric(at, "Incidents").value == f"{incidents_in(demo_db, Q2):,}"
@@ -135,7 +135,7 @@ def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
 
 def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/quarterly.py", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
+    at = open_page("app_pages/quarterly.py", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
     only = incidents_in(demo_db, Q3, "SEV-3")
     assert only < incidents_in(demo_db, Q3)
     assert metric(at, "Incidents").value == f"{only:,}"
@@ -145,7 +145,7 @@ def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashb
 def test_quarterly_without_incidents_says_so(published_json):
     other = issue("DOC-1", "Not an incident")
     published_json(json.dumps([other]))
-    at = open_page("pages/quarterly.py")
+    at = open_page("app_pages/quarterly.py")
     assert "no quarter to review" in at.info[0].value
     assert not at.metric
 
@@ -160,7 +160,7 @@ def default_period(db: Path) -> list[datetime]:
 
 def test_explorer_searches_key_and_summary_in_any_case(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/explorer.py")
+    at = open_page("app_pages/explorer.py")
     at.text_input(key="explorer_text").set_value("OUTAGE").run()
     assert not at.exception
     found = at.dataframe[0].value
@@ -182,7 +182,7 @@ def test_explorer_searches_key_and_summary_in_any_case(demo_db, dashboard_on):
 
 def test_explorer_follows_one_incident(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/explorer.py")
+    at = open_page("app_pages/explorer.py")
     found = at.dataframe[0].value
     key = at.selectbox(key="explorer_incident").value
     assert key == found["issue_key"].iloc[0]
@@ -218,13 +218,13 @@ def assert_inert(at: AppTest) -> None:
 
 
 def test_explorer_shows_a_hostile_summary_as_text(hostile_db):
-    at = open_page("pages/explorer.py")
+    at = open_page("app_pages/explorer.py")
     assert at.dataframe[0].value["summary"].tolist() == [HOSTILE, HOSTILE]
     assert_inert(at)
 
 
 def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
-    at = open_page("pages/quarterly.py")
+    at = open_page("app_pages/quarterly.py")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q2"
     assert plain(f"{HOSTILE} had the most repeats (1).") in markdown(at)
     assert_inert(at)
@@ -236,7 +236,7 @@ def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
 
 def test_data_health_describes_the_demo(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("pages/data_health.py")
+    at = open_page("app_pages/data_health.py")
     assert "demo data" in at.info[0].value
     issues, incidents, quarantined = sql(demo_db, "SELECT count(*), count(*) FILTER (WHERE kind = 'incident'), "
                                                   "(SELECT count(*) FROM marts.quarantine) FROM marts.issues")[0]
@@ -253,7 +253,7 @@ def test_data_health_lists_quarantined_records_with_reasons(published_json):
     missing_created = issue("OPS-2", "No creation date")
     del missing_created["fields"]["created"]
     published_json("\n".join([json.dumps(issue("OPS-1", "Fine")), "{not json", json.dumps(missing_created)]))
-    at = open_page("pages/data_health.py")
+    at = open_page("app_pages/data_health.py")
     assert metric(at, "Quarantined records").value == "2"
     reasons = sorted(at.dataframe[-1].value["reason"])
     assert reasons[0] == "missing fields.created"
@@ -263,7 +263,7 @@ def test_data_health_lists_quarantined_records_with_reasons(published_json):
 def test_data_health_works_without_incidents(published_json):
     other = issue("DOC-1", "Not an incident")
     published_json(json.dumps([other]))
-    at = open_page("pages/data_health.py")
+    at = open_page("app_pages/data_health.py")
     assert metric(at, "Incidents").value == "0"
     assert metric(at, "Issues").value == "1"
     assert not at.warning

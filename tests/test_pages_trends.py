@@ -13,7 +13,6 @@ import duckdb
 import numpy as np
 import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
@@ -62,29 +61,11 @@ def demo(demo_db, dashboard_on) -> Demo:
     return Demo(demo_db)
 
 
-@pytest.fixture(autouse=True)
-def navigation_as_served(monkeypatch):
-    """Every AppTest run goes through app.py, as `streamlit run` does once st.navigation is called.
-
-    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before each run, and a fresh
-    PagesManager sets it again because pages/ exists; from the second run on, AppTest then runs the
-    page file alone, without app.py and its sidebar filters (streamlit#9446, only partly fixed by
-    streamlit#14217 for apps without a pages/ folder).
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def open_page(page: str, **query_params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.query_params.update(query_params)
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert_clean(at)
     return at
 
