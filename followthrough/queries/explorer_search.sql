@@ -5,12 +5,8 @@ with
 
 matches as (
     select *
-    from marts.incidents
-    where created_at >= $start and created_at < $end
-      and marts.in_selection(severity, $severities)
-      and marts.in_selection(service, $services)
-      and marts.in_selection(team, $teams)
-      and ($status = 'all' or is_resolved = ($status = 'resolved'))
+    from marts.selected_incidents($start, $end, $severities, $services, $teams)
+    where ($status = 'all' or is_resolved = ($status = 'resolved'))
       and (contains(lower(issue_key), lower($text)) or contains(lower(coalesce(summary, '')), lower($text)))
 ),
 

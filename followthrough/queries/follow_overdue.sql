@@ -11,11 +11,7 @@ select
     service,
     status,
     count(*) over () as total_rows
-from marts.action_items_at(least($end, (select as_of from marts.build_info)))
+from marts.selected_action_items($start, $end, $severities, $services, $teams)
 where is_overdue
-  and created_at >= $start and created_at < $end
-  and marts.in_selection(severity, $severities)
-  and marts.in_selection(service, $services)
-  and marts.in_selection(team, $teams)
 order by days_overdue desc, due_date, issue_key
 limit $limit

@@ -11,11 +11,7 @@ select
     n.hours_to_resolve,
     r.earlier_issue_key as repeat_of,
     count(*) over () as total_rows
-from marts.incidents as n
+from marts.selected_incidents($start, $end, $severities, $services, $teams) as n
 left join marts.recurrences as r using (issue_key)
-where n.created_at >= $start and n.created_at < $end
-  and marts.in_selection(n.severity, $severities)
-  and marts.in_selection(n.service, $services)
-  and marts.in_selection(n.team, $teams)
 order by n.created_at desc, n.issue_key
 limit $limit

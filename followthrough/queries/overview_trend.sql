@@ -4,10 +4,6 @@ select
     date_trunc($grain, created_at) as bucket,
     coalesce(severity, '(none)') as severity,
     count(*) as incidents
-from marts.incidents
-where created_at >= $start and created_at < $end
-  and marts.in_selection(severity, $severities)
-  and marts.in_selection(service, $services)
-  and marts.in_selection(team, $teams)
+from marts.selected_incidents($start, $end, $severities, $services, $teams)
 group by all
 order by bucket, severity

@@ -18,10 +18,6 @@ select
     coalesce(is_stalled, false) as is_stalled,
     url,
     count(*) over () as total_rows
-from marts.action_items_at(least($end, (select as_of from marts.build_info)))
-where created_at >= $start and created_at < $end
-  and marts.in_selection(severity, $severities)
-  and marts.in_selection(service, $services)
-  and marts.in_selection(team, $teams)
+from marts.selected_action_items($start, $end, $severities, $services, $teams)
 order by is_overdue desc nulls last, is_stalled desc, is_open desc, created_at desc, issue_key
 limit $limit

@@ -13,11 +13,7 @@ select
     r.earlier_issue_key as repeat_of,
     i.url,
     count(*) over () as total_rows
-from marts.incidents as i
+from marts.selected_incidents($start, $end, $severities, $services, $teams) as i
 left join marts.recurrences as r using (issue_key)
-where i.created_at >= $start and i.created_at < $end
-  and marts.in_selection(i.severity, $severities)
-  and marts.in_selection(i.service, $services)
-  and marts.in_selection(i.team, $teams)
 order by i.created_at desc, i.issue_key
 limit $limit

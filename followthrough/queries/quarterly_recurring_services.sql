@@ -5,11 +5,7 @@ with
 
 incidents as (
     select issue_key, service
-    from marts.incidents
-    where created_at >= $start and created_at < $end
-      and marts.in_selection(severity, $severities)
-      and marts.in_selection(service, $services)
-      and marts.in_selection(team, $teams)
+    from marts.selected_incidents($start, $end, $severities, $services, $teams)
 )
 
 select

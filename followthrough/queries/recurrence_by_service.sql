@@ -7,12 +7,8 @@ select
     count(r.issue_key) / count(*) as recurrence_rate,
     count(r.issue_key) filter (where r.recurred_while_open) as while_open,
     count(*) over () as total_rows
-from marts.incidents as n
+from marts.selected_incidents($start, $end, $severities, $services, $teams) as n
 left join marts.recurrences as r using (issue_key)
-where n.created_at >= $start and n.created_at < $end
-  and marts.in_selection(n.severity, $severities)
-  and marts.in_selection(n.service, $services)
-  and marts.in_selection(n.team, $teams)
 group by all
 order by recurrences desc, recurrence_rate desc, service
 limit $limit

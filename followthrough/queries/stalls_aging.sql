@@ -10,12 +10,8 @@ buckets(position, bucket, low, high) as (
 
 open_items as (
     select floor(days_open) as age
-    from marts.action_items_at(least($end, (select as_of from marts.build_info)))
+    from marts.selected_action_items($start, $end, $severities, $services, $teams)
     where class = 'strategic' and is_open
-      and created_at >= $start and created_at < $end
-      and marts.in_selection(severity, $severities)
-      and marts.in_selection(service, $services)
-      and marts.in_selection(team, $teams)
 )
 
 select b.bucket, b.low, b.high, count(o.age) as items

@@ -15,11 +15,7 @@ select
     created_at,
     floor(days_open) as days_open,
     count(*) over () as total_rows
-from marts.action_items_at(least($end, (select as_of from marts.build_info)))
+from marts.selected_action_items($start, $end, $severities, $services, $teams)
 where class = 'strategic' and is_stalled
-  and created_at >= $start and created_at < $end
-  and marts.in_selection(severity, $severities)
-  and marts.in_selection(service, $services)
-  and marts.in_selection(team, $teams)
 order by days_without_movement desc, incidents_while_open desc, issue_key
 limit $limit
