@@ -191,19 +191,29 @@ class RawStore:
         """, [load_id, fetched_at]).fetchall()[0][0]
         return inserted
 
-    def add_histories(self, load_id: int, issue_id: str, issue_key: str | None,
-                      histories_json: str, fetched_at: datetime) -> None:
-        """Store changelog histories fetched apart from the issue (the inline list is capped)."""
-        self.con.execute(
-            "INSERT INTO raw_changelogs SELECT nextval('raw_seq'), ?, ?, ?, ?, h "
-            "FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS h)",
-            [load_id, fetched_at, issue_id, issue_key, histories_json])
+    def add_histories(self, load_id: int, entries: list[dict], fetched_at: datetime) -> None:
+        """Store changelog histories fetched apart from their issues (the inline list is capped).
+
+        `entries` are {"issue_id", "issue_key", "histories": [...]}, a page's worth at a time: one
+        statement for the page, since one per issue cost more than storing the page itself.
+        """
+        if not entries:
+            return
+        self.con.execute("""
+            INSERT INTO raw_changelogs
+            SELECT nextval('raw_seq'), ?, ?, issue_id, issue_key, history
+            FROM (SELECT e ->> 'issue_id' AS issue_id, e ->> 'issue_key' AS issue_key,
+                         unnest(json_extract(e, '$.histories[*]')) AS history
+                  FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS e))
+        """, [load_id, fetched_at, json.dumps(entries)])
 
     def add_reject(self, load_id: int, origin: str, reason: str, excerpt: str | None = None) -> None:
         self.con.execute("INSERT INTO raw_rejects VALUES (?, ?, ?, ?)",
                          [load_id, origin, reason, (excerpt or "")[:EXCERPT_CHARS]])
 
     def retire(self, load_id: int, issues: list[tuple[str, str]], reason: str) -> None:
+        if not issues:  # DuckDB's executemany refuses an empty list
+            return
         self.con.executemany("INSERT INTO retired_issues VALUES (?, ?, ?, ?, ?)",
                              [(i, k, utcnow(), load_id, reason) for i, k in issues])
 

@@ -7,7 +7,6 @@ not grow the raw store by its whole history every time it changes.
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from datetime import datetime
@@ -64,21 +63,35 @@ class Changelogs:
         return histories
 
 
-def store_new_histories(store: RawStore, load_id: int, issues: list[dict], fetched: dict[str, list[dict]],
-                        fetched_at: datetime) -> None:
-    if not issues:
-        return
-    known = defaultdict(set)
-    for issue_id, history_id in store.con.execute(
-            "SELECT issue_id, payload ->> 'id' FROM raw_changelogs WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))",
-            [[i["id"] for i in issues]]).fetchall():
-        known[issue_id].add(history_id)
-    for issue in issues:
-        seen = known[issue["id"]] | {str(h.get("id")) for h in issue["changelog"].get("histories") or []}
-        new = []
-        for history in fetched.get(issue["id"], ()):
-            if str(history.get("id")) not in seen:
-                seen.add(str(history.get("id")))
-                new.append(history)
-        if new:
-            store.add_histories(load_id, issue["id"], issue.get("key"), json.dumps(new), fetched_at)
+class StoredHistories:
+    """Stores fetched histories that are not already inline or stored.
+
+    Only issues that already have histories stored apart are looked up, from a set read once per
+    run: a lookup for every page over a raw_changelogs that grows with every page would make a long
+    sync quadratic.
+    """
+
+    def __init__(self, store: RawStore):
+        self.store = store
+        self.issues = {row[0] for row in store.con.execute("SELECT DISTINCT issue_id FROM raw_changelogs").fetchall()}
+
+    def add(self, load_id: int, issues: list[dict], fetched: dict[str, list[dict]], fetched_at: datetime) -> None:
+        known = defaultdict(set)
+        earlier = [i["id"] for i in issues if i["id"] in self.issues]
+        if earlier:
+            for issue_id, history_id in self.store.con.execute(
+                    "SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
+                    "WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))", [earlier]).fetchall():
+                known[issue_id].add(history_id)
+        batch = []
+        for issue in issues:
+            seen = known[issue["id"]] | {str(h.get("id")) for h in issue["changelog"].get("histories") or []}
+            new = []
+            for history in fetched.get(issue["id"], ()):
+                if str(history.get("id")) not in seen:
+                    seen.add(str(history.get("id")))
+                    new.append(history)
+            if new:
+                batch.append({"issue_id": issue["id"], "issue_key": issue.get("key"), "histories": new})
+        self.store.add_histories(load_id, batch, fetched_at)
+        self.issues.update(entry["issue_id"] for entry in batch)

@@ -18,16 +18,19 @@ from etl.rawstore import RawStore, warehouse_path
 
 
 class ProgressBar:
-    """Issues against the matching total (an estimate on Cloud); pages and changelogs alongside."""
+    """Issues against the matching total (an estimate on Cloud); pages and changelogs alongside.
+
+    Drawn from the first page on, so a run that fails while connecting prints only its error.
+    """
 
     def __init__(self):
         self.pages = 0
         self.changelogs = 0
-        self.bar = tqdm(desc="Jira sync", unit=" issues", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+        self.bar: tqdm | None = None
 
     def start(self, total: int | None, done: int) -> None:
-        self.bar.reset(total=total)
-        self.bar.update(done)
+        self.bar = tqdm(desc="Jira sync", unit=" issues", total=total, initial=done, file=sys.stderr,
+                        dynamic_ncols=True, mininterval=0.5)
 
     def advance(self, issues: int, changelogs: int) -> None:
         self.pages += 1
@@ -36,7 +39,8 @@ class ProgressBar:
         self.bar.update(issues)
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar:
+            self.bar.close()
 
 
 def sync_command(cfg: Config, *, full: bool, reconcile: bool) -> int:

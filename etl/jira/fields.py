@@ -57,6 +57,6 @@ def render(fields: list[dict]) -> str:
             lines.append(f"  # {dimension}: no likely field; \"labels:{dimension}-\" reads labels such as "
                          f"{dimension}-<value>")
         for i, f in enumerate(matches):
-            entry = f'{dimension} = "{spec(f)}"'
-            lines.append(f"  {'' if i == 0 else '# '}{entry:<40} # {f.get('name', '')}, {type_of(f)}")
+            entry = f'{"" if i == 0 else "# "}{dimension} = "{spec(f)}"'
+            lines.append(f"  {entry:<40} # {f.get('name', '')}, {type_of(f)}")
     return "\n".join(lines)

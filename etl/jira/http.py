@@ -99,22 +99,37 @@ class JiraHttp:
             try:
                 return fn()
             except ValueError as exc:  # the library's response.json() on a body that is not JSON
-                raise Malformed("not JSON", str(exc)) from None
+                raise Malformed("not JSON", getattr(exc, "doc", "") or "") from None
         return self.call(attempt, what=what, where=where)
 
     def call(self, attempt: Callable[[], Any], *, what: str, where: str, hint: str = "") -> Any:
+        malformed = 0
+
+        def counted():
+            nonlocal malformed
+            try:
+                return attempt()
+            except Malformed:
+                malformed += 1
+                raise
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            # Bodies that are not JSON rarely mend: a few tries, whatever else failed in between.
+            if isinstance(state.outcome.exception(), Malformed) and malformed >= self.policy.malformed_attempts:
+                return True
+            return state.seconds_since_start + state.upcoming_sleep > self.policy.budget_seconds
+
         retrying = tenacity.Retrying(retry=tenacity.retry_if_exception(_worth_retrying), wait=self._wait,
-                                     stop=self._stop, before_sleep=lambda state: _note(where, state),
-                                     reraise=True)
+                                     stop=stop, before_sleep=lambda state: _note(where, state), reraise=True)
         try:
-            return retrying(attempt)
+            return retrying(counted)
         except JIRAError as exc:
             raise self._refused(exc, what, where, hint, retrying.statistics) from None
         except Malformed as exc:
+            began = f" (it began {exc.excerpt!r})" if exc.excerpt else ""
             raise JiraProblem(
                 f"Jira answered {where} at {self.site} with a body that is {exc.reason} "
-                f"{_tries(retrying.statistics)} (it began {exc.excerpt!r}); a proxy or single sign-on "
-                "page may be in the way") from None
+                f"{_tries(retrying.statistics)}{began}; a proxy or single sign-on page may be in the way") from None
         except requests.exceptions.SSLError:
             raise JiraProblem(f"could not verify the TLS certificate of {self.site}: check [jira].url, "
                               "or install your company's CA certificate") from None
@@ -128,11 +143,6 @@ class JiraHttp:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         told = _retry_after(state.outcome.exception())
         return told if told is not None else self._backoff(state)
-
-    def _stop(self, state: tenacity.RetryCallState) -> bool:
-        if isinstance(state.outcome.exception(), Malformed) and state.attempt_number >= self.policy.malformed_attempts:
-            return True
-        return state.seconds_since_start + state.upcoming_sleep > self.policy.budget_seconds
 
     def _refused(self, exc: JIRAError, what: str, where: str, hint: str, stats: dict) -> JiraProblem:
         status = exc.status_code

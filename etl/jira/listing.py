@@ -89,6 +89,6 @@ def _unique(items: list[dict]) -> list[dict]:
 def _minute(issue: dict, zone: ZoneInfo) -> str | None:
     """None for an issue without a usable `created`: it stays with the minute before it."""
     try:
-        return jql_minute(datetime.strptime(issue["fields"]["created"], "%Y-%m-%dT%H:%M:%S.%f%z"), zone)
+        return jql_minute(datetime.fromisoformat(issue["fields"]["created"]), zone)
     except (KeyError, TypeError, ValueError):
         return None

@@ -32,7 +32,7 @@ def issues_gone(store: RawStore, site: Site, endpoint: Endpoint, jql_for: Callab
     for page, _, _ in issue_pages(site.http, endpoint, {}, jql_for, None, site.zone):
         store.con.execute("INSERT INTO jira_matched SELECT unnest(json_extract_string(?::JSON, '$.issues[*].id'))",
                           [page.text])
-    matched = store.con.execute("SELECT count(*) FROM jira_matched").fetchone()[0]
+    matched = store.con.execute("SELECT count(*) FROM jira_matched").fetchall()[0][0]
     gone = store.con.execute(_GONE, [site.url]).fetchall()
     if gone and not matched:
         # More likely lost permissions or a broken query than every incident deleted.

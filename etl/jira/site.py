@@ -33,10 +33,6 @@ class Site:
     server_time: datetime   # aware; a watermark from Jira's clock is immune to ours being off
     zone: ZoneInfo          # JQL dates are read in the API user's time zone, not UTC
 
-    @property
-    def label(self) -> str:
-        return "Cloud" if self.flavour == "cloud" else "Data Center"
-
 
 def connect(url: str, credentials: Credentials, policy: RetryPolicy) -> Site:
     _check_url(url)
@@ -96,7 +92,7 @@ def _client(url: str, policy: RetryPolicy, **auth) -> JIRA:
 def _server_time(text: str | None) -> datetime:
     if text:
         try:
-            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+            return datetime.fromisoformat(text)
         except ValueError:
             log.warning("Jira's serverTime %r is not a timestamp; using this machine's clock", text)
     return datetime.now(timezone.utc)

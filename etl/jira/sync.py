@@ -19,13 +19,14 @@ from typing import Protocol
 
 from etl.config import Config
 from etl.errors import UserError
-from etl.jira.changelogs import Changelogs, incomplete, store_new_histories
+from etl.jira.changelogs import Changelogs, StoredHistories, incomplete
 from etl.jira.credentials import Credentials, load_credentials
 from etl.jira.endpoints import COUNTS, endpoints_for
 from etl.jira.http import JiraProblem, RetryPolicy
 from etl.jira.listing import issue_pages
 from etl.jira.paging import Endpoint
-from etl.jira.query import base_jql, issue_fields, jql_minute, search_jql
+from etl.jira.prefetch import ahead
+from etl.jira.query import ORDER, base_jql, issue_fields, jql_minute, search_jql
 from etl.jira.reconcile import REASON, issues_gone
 from etl.jira.site import Site, connect
 from etl.rawstore import RawStore, utcnow
@@ -120,22 +121,27 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
 def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], run: dict, load_id: int,
                   base: str, fields: list[str], progress: Progress | None) -> None:
     changelogs = Changelogs(site.http, endpoints)
+    stored = StoredHistories(store)
     if progress:
         progress.start(_count(site, search_jql(base, run["since"])), run["counts"]["issues"])
     listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},
                           lambda window: search_jql(base, run["since"], window), run["cursor"], site.zone)
-    for page, cursor, fresh in listing:
+    for page, cursor, fresh, needy, histories in ahead(_with_changelogs(listing, changelogs)):
         fetched_at = utcnow()
-        needy = [issue for issue in fresh if incomplete(issue)]
-        histories = changelogs.fetch(needy) if needy else {}
         with store.transaction():
             store.add_search_page(load_id, page.text, fetched_at)
-            store_new_histories(store, load_id, needy, histories, fetched_at)
+            stored.add(load_id, needy, histories, fetched_at)
             _checkpoint(store, run, cursor=cursor,
                         phase="issues" if cursor else ("reconcile" if run["reconcile"] else "done"),
                         pages=1, issues=len(fresh), changelogs=len(needy))
         if progress:
             progress.advance(len(fresh), len(needy))
+
+
+def _with_changelogs(listing, changelogs: Changelogs):
+    for page, cursor, fresh in listing:
+        needy = [issue for issue in fresh if incomplete(issue)]
+        yield page, cursor, fresh, needy, changelogs.fetch(needy) if needy else {}
 
 
 def _checkpoint(store: RawStore, run: dict, *, phase: str, cursor: dict | None = None, **counts: int) -> None:
@@ -151,7 +157,7 @@ def _checkpoint(store: RawStore, run: dict, *, phase: str, cursor: dict | None =
 def _count(site: Site, jql: str) -> int | None:
     path, body, answer = COUNTS[site.flavour]
     try:
-        _, data = site.http.fetch("POST", path, what="the issue count", body={**body, "jql": jql})
+        _, data = site.http.fetch("POST", path, what="the issue count", body={**body, "jql": jql.removesuffix(ORDER)})
     except JiraProblem as problem:
         log.info("no issue count for the progress bar: %s", problem)
         return None
@@ -177,4 +183,4 @@ def _changes(store: RawStore, run_id: int, site_url: str) -> tuple[int, int]:
         before AS (SELECT DISTINCT issue_id FROM raw_issues WHERE seq < ?)
         SELECT count(*) FILTER (WHERE b.issue_id IS NULL), count(*) FILTER (WHERE b.issue_id IS NOT NULL)
         FROM touched AS t LEFT JOIN before AS b USING (issue_id)
-    """, [run_id, site_url, run_id]).fetchone()
+    """, [run_id, site_url, run_id]).fetchall()[0]

@@ -1,0 +1,33 @@
+"""Just enough JQL for what a sync sends: the configured queries (taken as "every issue not moved
+out"), `updated >=` and `created >=` bounds read in the user's time zone, and the fixed ordering."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+ORDER = " ORDER BY created ASC, key ASC"
+_BOUND = re.compile(r' AND (updated|created) >= "(\d{4})[-/](\d\d)[-/](\d\d) (\d\d):(\d\d)"')
+
+
+class JqlError(ValueError):
+    pass
+
+
+def parse(jql: str, base: str, zone: ZoneInfo, *, ordered: bool) -> dict[str, datetime]:
+    """The bounds of a query, as aware datetimes, keyed by field."""
+    if ordered:
+        if not jql.endswith(ORDER):
+            raise JqlError(f"the fake site needs{ORDER}")
+        jql = jql[:-len(ORDER)]
+    if not jql.startswith(base):
+        raise JqlError(f"the fake site only knows {base}")
+    bounds, rest = {}, jql[len(base):]
+    while rest:
+        match = _BOUND.match(rest)
+        if not match:
+            raise JqlError(f"the fake site cannot read {rest!r}")
+        year, month, day, hour, minute = map(int, match.groups()[1:])
+        bounds[match[1]] = datetime(year, month, day, hour, minute, tzinfo=zone)
+        rest = rest[match.end():]
+    return bounds

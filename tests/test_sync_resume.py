@@ -1,0 +1,120 @@
+"""A sync stopped at any moment resumes where its last page committed: nothing lost, nothing stored
+twice, the watermark untouched and nothing published until a run completes."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from etl.jira.http import JiraProblem
+from etl.jira.sync import RUN, WATERMARK
+from etl.rawstore import RawStore
+from tests.fakejira import Fault, build_issues, demo_issues
+from tests.fakejira.cli import cli_environment, etl_process
+from tests.fakejira.compare import snapshot
+from tests.fakejira.harness import jira, run, store  # noqa: F401
+
+PASS = Fault()
+
+
+def reference(site, tmp_path) -> dict:
+    with RawStore(tmp_path / "reference.duckdb") as raw:
+        run(site, raw)
+        return snapshot(raw)
+
+
+@pytest.mark.parametrize("flavour, search, options", [
+    ("cloud", "/rest/api/3/search/jql$", {}),
+    # Small windows, so the run stops inside its third window with the boundary in its cursor.
+    ("datacenter", "/rest/api/2/search$", {"offset_limit": 250, "changelog_cap": 40}),
+])
+def test_a_run_that_fails_midway_resumes_to_the_same_store(jira, store, tmp_path, flavour, search, options):
+    site = jira(build_issues(700, per_minute=3, long_every=6), flavour=flavour, **options)
+    expected = reference(site, tmp_path)
+    before = len(site.served(search))
+
+    site.fail(search, *[PASS] * 6, Fault(status=403))
+    with pytest.raises(JiraProblem, match="403"):
+        run(site, store)
+    state = store.get_state(RUN)
+    assert state["counts"]["pages"] >= 3 and state["cursor"] and store.get_state(WATERMARK) is None
+    assert store.con.execute("SELECT status FROM raw_loads").fetchall() == [("failed",)]
+
+    result = run(site, store)
+    assert result.resumed and result.issues == 700 and result.new == 700
+    assert snapshot(store) == expected
+    assert store.get_state(RUN) is None and store.get_state(WATERMARK)
+    # The resumed run asks for the page after the last one stored, not the first.
+    first = site.served(search)[before + 7].args
+    assert first.get("nextPageToken") if flavour == "cloud" else 'created >= "' in first["jql"]
+
+
+def test_an_expired_page_token_starts_the_listing_over(jira, store, tmp_path, caplog):
+    site = jira(build_issues(500, long_every=5))
+    expected = reference(site, tmp_path)
+    site.fail("/search/jql$", PASS, PASS, Fault(status=403))
+    with pytest.raises(JiraProblem):
+        run(site, store)
+    site.expire_tokens()
+
+    result = run(site, store)
+    assert result.resumed and snapshot(store) == expected
+    assert "listing from the start" in caplog.text
+
+
+def test_an_incremental_run_that_fails_keeps_the_old_watermark(jira, store):
+    site = jira(build_issues(300))
+    run(site, store)
+    watermark = store.get_state(WATERMARK)
+    for key in ("OPS-1", "PLAT-2", "PLAT-3"):
+        site.update(key)
+    site.fail("/search/jql$", Fault(status=403))
+    with pytest.raises(JiraProblem):
+        run(site, store)
+    assert store.get_state(WATERMARK) == watermark
+
+    result = run(site, store)
+    assert result.resumed and result.updated == 3 and store.get_state(WATERMARK) != watermark
+
+
+def test_a_failed_sync_command_publishes_nothing(jira, tmp_path, monkeypatch, capsys):
+    from etl.cli import main
+
+    site = jira(build_issues(250))
+    for name, value in cli_environment(site, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    site.fail("/search/jql$", PASS, Fault(status=403))
+    assert main(["sync"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"error: Jira refused the issue search at {site.url} (403 Forbidden")
+    assert not (tmp_path / "data" / "followthrough.duckdb").exists()
+
+
+def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_path):
+    # A round trip on every answer keeps the run going long enough to be killed in the middle.
+    site = jira(demo_issues(200), latency=0.02)
+    clean = etl_process(cli_environment(site, tmp_path / "clean"), "sync")
+    assert clean.wait(timeout=120) == 0, clean.stderr.read()
+
+    env = cli_environment(site, tmp_path / "killed")
+    served = len(site.served("/search/jql$"))
+    victim = etl_process(env, "sync")
+    deadline = time.monotonic() + 60
+    while len(site.served("/search/jql$")) < served + 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    with RawStore(tmp_path / "killed" / "data" / "warehouse.duckdb") as raw:
+        assert raw.get_state(RUN)["counts"]["pages"] >= 3, "killed after the run had finished"
+    assert not (tmp_path / "killed" / "data" / "followthrough.duckdb").exists()
+
+    again = etl_process(env, "sync")
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert "resuming an interrupted run" in out
+    with RawStore(tmp_path / "clean" / "data" / "warehouse.duckdb") as a, \
+            RawStore(tmp_path / "killed" / "data" / "warehouse.duckdb") as b:
+        assert snapshot(a) == snapshot(b)
+        assert b.con.execute("SELECT status FROM raw_loads ORDER BY load_id").fetchall() == [("failed",), ("done",)]
