@@ -98,6 +98,17 @@ enriched as (
     left join config.stall_days as s on s.class = coalesce(c.class, 'unclassified')
 ),
 
+-- When the item first left to-do and when its status last changed, over its whole history: with
+-- these, marts.action_items_at re-reads the history only of items that moved after its moment.
+movement as (
+    select
+        issue_id,
+        min(started_at) filter (where status_category in ('indeterminate', 'done')) as started_work_at,
+        max(started_at) filter (where period_number > 0) as last_status_change_at
+    from marts.status_periods
+    group by all
+),
+
 -- Incidents per service counted cumulatively, so "incidents while the item was open" is a
 -- difference of two as-of lookups instead of a join of every item with every incident.
 incident_counts as (
@@ -122,6 +133,9 @@ select
     e.* exclude (as_of),
     case when e.closed_at is not null then marts.days_between(e.created_at, e.closed_at) end as days_to_close,
     case when e.closed_at::date > e.due_date then e.closed_at::date - e.due_date end as days_late,
-    coalesce(k.incidents_while_open, 0) as incidents_while_open
+    coalesce(k.incidents_while_open, 0) as incidents_while_open,
+    m.started_work_at,
+    m.last_status_change_at
 from enriched as e
 left join cost as k using (issue_id)
+left join movement as m using (issue_id)

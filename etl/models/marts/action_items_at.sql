@@ -10,33 +10,40 @@ items as (
     select * from marts.action_items where created_at <= at_time
 ),
 
-movement as (
-    select
-        issue_id,
-        max(started_at) filter (where period_number > 0) as last_status_change_at,
-        bool_or(status_category in ('indeterminate', 'done')) as was_started
-    from marts.status_periods
-    where started_at <= at_time
+-- Only an item whose status changed after the moment needs its history: for every other item the
+-- last change over its whole history is the last change before the moment. "Now" reads none.
+moved_later as (
+    select p.issue_id, max(p.started_at) as last_status_change_at
+    from marts.status_periods as p
+    semi join (select issue_id from items where last_status_change_at > at_time) as l using (issue_id)
+    where p.period_number > 0 and p.started_at <= at_time
     group by all
 ),
 
 states as (
     select
-        i.*,
+        i.* exclude (started_work_at, last_status_change_at),
+        case when i.last_status_change_at > at_time then m.last_status_change_at
+             else i.last_status_change_at end as last_status_change_at,
         i.closed_at is null or i.closed_at > at_time as is_open,
-        m.last_status_change_at,
-        not coalesce(m.was_started, false) as never_started,
+        not coalesce(i.started_work_at <= at_time, false) as never_started,
         -- Open items count as censored at their age: the Kaplan-Meier estimate uses this.
-        marts.days_between(i.created_at, least(coalesce(i.closed_at, at_time), at_time)) as days_open,
-        marts.days_between(coalesce(m.last_status_change_at, i.created_at), at_time) as days_without_status_change
+        marts.days_between(i.created_at, least(coalesce(i.closed_at, at_time), at_time)) as days_open
     from items as i
-    left join movement as m using (issue_id)
+    left join moved_later as m using (issue_id)
+),
+
+clocks as (
+    select
+        *,
+        marts.days_between(coalesce(last_status_change_at, created_at), at_time) as days_without_status_change
+    from states
 ),
 
 -- An item never started stalls from when it was filed, even if it moved between to-do statuses.
-clocks as (
+idle as (
     select *, case when never_started then days_open else days_without_status_change end as days_idle
-    from states
+    from clocks
 )
 
 select
@@ -47,4 +54,4 @@ select
     case when is_open and days_idle > stall_threshold_days
          then case when never_started then 'never started' else 'no status change' end
     end as stall_reason
-from clocks
+from idle
