@@ -1,8 +1,8 @@
 -- materialize: temp table
 -- The latest live version of every issue, read from the raw store once. Reading the payloads is
 -- most of a build's cost, so everything the later models need is taken in this one pass: the
--- scalar fields, the lists (labels, components, links, changelog histories) as JSON, and the
--- configured custom fields. Retired issues (deleted in Jira or no longer matched by the JQL)
+-- scalar fields, the lists (labels, components, links, changelog histories) typed, and the
+-- configured custom fields. Typing the lists here is what makes the later unnesting cheap. Retired issues (deleted in Jira or no longer matched by the JQL)
 -- drop out unless fetched again after they were retired.
 with
 
@@ -45,9 +45,11 @@ select
             "duedate": "VARCHAR", "priority": {"name": "VARCHAR"}, "project": {"key": "VARCHAR"},
             "parent": {"key": "VARCHAR"},
             "assignee": {"accountId": "VARCHAR", "key": "VARCHAR", "name": "VARCHAR", "displayName": "VARCHAR"},
-            "labels": "JSON", "components": "JSON", "issuelinks": "JSON"
+            "labels": ["VARCHAR"], "components": [{"name": "VARCHAR"}],
+            "issuelinks": [{"id": "VARCHAR", "type": {"name": "VARCHAR", "inward": "VARCHAR", "outward": "VARCHAR"},
+                            "inwardIssue": {"key": "VARCHAR"}, "outwardIssue": {"key": "VARCHAR"}}]
         },
-        "changelog": {"total": "VARCHAR", "histories": "JSON"}
+        "changelog": {"total": "VARCHAR", "histories": [' || jira_history_type() || ']}
     }') as doc,
     -- One JSON value per configured custom field, in config.field_sources order; SQL NULL where
     -- the issue does not have the field at all.

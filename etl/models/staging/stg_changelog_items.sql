@@ -4,30 +4,35 @@
 with
 
 inline_histories as (
-    select d.issue_id, unnest(json_extract(d.doc.changelog.histories, '$[*]')) as history, 0 as preference
+    select d.issue_id, unnest(d.doc.changelog.histories) as history
     from issue_documents as d
     semi join staging.stg_issues as i using (seq)
 ),
 
+-- Histories fetched apart are mostly the ones the inline list left out; one that came both ways
+-- is taken from the issue.
 fetched_histories as (
-    select c.issue_id, c.payload as history, 1 as preference
+    select c.issue_id, from_json(c.payload, jira_history_type()) as history
     from raw.raw_changelogs as c
     where c.issue_id in (select issue_id from staging.stg_issues)
+    qualify row_number() over (partition by c.issue_id, c.payload ->> 'id' order by c.seq) = 1
 ),
 
 histories as (
-    select issue_id, history ->> 'id' as history_id, history
-    from (select * from inline_histories union all select * from fetched_histories)
-    qualify row_number() over (partition by issue_id, history_id order by preference) = 1
+    select * from inline_histories
+    union all
+    select f.*
+    from fetched_histories as f
+    anti join inline_histories as i on i.issue_id = f.issue_id and i.history.id = f.history.id
 ),
 
 items as (
     select
         issue_id,
-        history_id,
-        jira_ts_any(history -> 'created') as changed_at,
-        coalesce(history ->> '$.author.displayName', history ->> '$.author.name') as author,
-        unnest(json_extract(history, '$.items[*]')) as item
+        history.id as history_id,
+        jira_ts_any(history.created) as changed_at,
+        coalesce(history.author.displayName, history.author.name) as author,
+        unnest(history.items) as item
     from histories
 )
 
@@ -36,9 +41,9 @@ select
     history_id,
     changed_at,
     author,
-    coalesce(item ->> 'fieldId', item ->> 'field') as field,
-    item ->> 'from' as from_value,
-    item ->> 'fromString' as from_string,
-    item ->> 'to' as to_value,
-    item ->> 'toString' as to_string
+    coalesce(item.fieldId, item.field) as field,
+    item."from" as from_value,
+    item.fromString as from_string,
+    item."to" as to_value,
+    item.toString as to_string
 from items

@@ -31,8 +31,8 @@ typed as (
         -- Only http(s): a crafted payload must not turn into a javascript: link on the page.
         case when regexp_full_match(doc.self, 'https?://[^\s"<>]+/rest/.*')
              then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end as url,
-        coalesce(json_extract_string(doc.fields.labels, '$[*]'), []) as labels,
-        coalesce(json_extract_string(doc.fields.components, '$[*].name'), []) as components,
+        coalesce(doc.fields.labels, []) as labels,
+        coalesce([c.name for c in doc.fields.components], []) as components,
         types[1] as payload_type,
         types[2] as fields_type,
         types[3] as labels_type
