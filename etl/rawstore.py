@@ -104,6 +104,7 @@ class RawStore:
         # file is called, while a build file is attached beside it.
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
+        self._limit_memory()
         try:
             self.con.execute("ATTACH ? AS raw", [str(self.path)])
         except duckdb.IOException as exc:
@@ -111,6 +112,18 @@ class RawStore:
             raise UserError(f"cannot open the raw store {self.path}: {str(exc).splitlines()[0]}") from None
         self.con.execute("USE raw")
         self.con.execute(SCHEMA)
+
+    def _limit_memory(self) -> None:
+        """A build holds every issue's parsed payload; on a shared machine FOLLOWTHROUGH_MEMORY_LIMIT
+        (e.g. 2GB) caps it and the rest spills beside the raw store, not into the working directory."""
+        self.con.execute("SET temp_directory = ?", [str(self.path.parent / ".spill")])
+        limit = os.environ.get("FOLLOWTHROUGH_MEMORY_LIMIT")
+        if limit:
+            try:
+                self.con.execute("SET memory_limit = ?", [limit])
+            except duckdb.Error:
+                self.con.close()
+                raise UserError(f"FOLLOWTHROUGH_MEMORY_LIMIT={limit!r} is not a size such as 2GB or 500MB") from None
 
     def close(self) -> None:
         self.con.close()

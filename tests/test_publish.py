@@ -66,3 +66,16 @@ def test_status_reports_what_is_published(workspace, etl):
     assert "figures as of 2026-01-01 00:00 UTC" in out
     assert "55 issues: 0 incidents, 0 action items" in out
     assert "cloud_issues.ndjson" in out
+
+
+def test_a_memory_cap_still_publishes_and_a_bad_one_is_named(workspace, etl, monkeypatch):
+    monkeypatch.setenv("FOLLOWTHROUGH_MEMORY_LIMIT", "lots")
+    code, out, err = etl("import-json", FILES[0])
+    assert code != 0
+    assert err.strip().splitlines()[-1] == "error: FOLLOWTHROUGH_MEMORY_LIMIT='lots' is not a size such as 2GB or 500MB"
+    assert "Traceback" not in err
+    assert not workspace.published.exists()
+    monkeypatch.setenv("FOLLOWTHROUGH_MEMORY_LIMIT", "200MB")
+    code, out, err = etl("import-json", FILES[0])
+    assert code == 0, err
+    assert workspace.query("SELECT count(*) FROM marts.issues") == [(33,)]
