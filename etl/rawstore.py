@@ -177,15 +177,24 @@ class RawStore:
     def add_json_document(self, load_id: int, body: str, fetched_at: datetime, path: str = "$.issues[*]") -> int:
         """Store the issues inside one JSON document (a search page, an array) without
         re-serialising them in Python: DuckDB splits the text, so each stored issue is verbatim."""
-        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming (ord BIGINT, payload JSON)")
-        self.con.execute(
-            "INSERT INTO incoming SELECT generate_subscripts(items, 1) - 1, unnest(items) "
-            "FROM (SELECT json_extract(?::JSON, ?) AS items)", [body, path])
+        return self.add_json_documents(load_id, [body], fetched_at, path)
+
+    def add_json_documents(self, load_id: int, bodies: list[str], fetched_at: datetime,
+                           path: str = "$.issues[*]") -> int:
+        """Several documents in one statement, in order: a sync stores a batch of pages at once."""
+        self.con.execute("""
+            CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT row_number() OVER (ORDER BY document, position) - 1 AS ord, payload
+            FROM (SELECT document, generate_subscripts(items, 1) AS position, unnest(items) AS payload
+                  FROM (SELECT generate_subscripts(bodies, 1) AS document,
+                               json_extract(unnest(bodies)::JSON, ?) AS items
+                        FROM (SELECT ?::VARCHAR[] AS bodies)))
+        """, [path, bodies])
         return self._insert_incoming(load_id, fetched_at)
 
-    def add_search_page(self, load_id: int, body: str, fetched_at: datetime, array: str = "issues") -> int:
-        """Store the issues of a Jira search response body."""
-        return self.add_json_document(load_id, body, fetched_at, f"$.{array}[*]")
+    def add_search_pages(self, load_id: int, bodies: list[str], fetched_at: datetime) -> int:
+        """Store the issues of Jira search response bodies."""
+        return self.add_json_documents(load_id, bodies, fetched_at, "$.issues[*]")
 
     def _insert_incoming(self, load_id: int, fetched_at: datetime) -> int:
         inserted = self.con.execute("""

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from etl.jira.http import JiraProblem
-from etl.jira.sync import RUN, WATERMARK
+from etl.jira.sync import RUN, WATERMARK, PageBatch
 from etl.rawstore import RawStore
 from tests.fakejira import Fault, build_issues, demo_issues
 from tests.fakejira.cli import cli_environment, etl_process
@@ -94,7 +94,7 @@ def test_a_failed_sync_command_publishes_nothing(jira, tmp_path, monkeypatch, ca
 
 def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_path):
     # A round trip on every answer keeps the run going long enough to be killed in the middle.
-    site = jira(demo_issues(200), latency=0.02)
+    site = jira(demo_issues(400), latency=0.02)
     clean = etl_process(cli_environment(site, tmp_path / "clean"), "sync")
     assert clean.wait(timeout=120) == 0, clean.stderr.read()
 
@@ -102,7 +102,8 @@ def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_
     served = len(site.served("/search/jql$"))
     victim = etl_process(env, "sync")
     deadline = time.monotonic() + 60
-    while len(site.served("/search/jql$")) < served + 5 and time.monotonic() < deadline:
+    # Pages are committed in batches: kill once a batch is in and the next one is under way.
+    while len(site.served("/search/jql$")) < served + PageBatch.PAGES + 5 and time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()

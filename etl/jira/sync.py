@@ -126,16 +126,54 @@ def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], r
         progress.start(_count(site, search_jql(base, run["since"])), run["counts"]["issues"])
     listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},
                           lambda window: search_jql(base, run["since"], window), run["cursor"], site.zone)
-    for page, cursor, fresh, needy, histories in ahead(_with_changelogs(listing, changelogs)):
-        fetched_at = utcnow()
-        with store.transaction():
-            store.add_search_page(load_id, page.text, fetched_at)
-            stored.add(load_id, needy, histories, fetched_at)
-            _checkpoint(store, run, cursor=cursor,
-                        phase="issues" if cursor else ("reconcile" if run["reconcile"] else "done"),
-                        pages=1, issues=len(fresh), changelogs=len(needy))
-        if progress:
-            progress.advance(len(fresh), len(needy))
+    batch = PageBatch()
+    try:
+        for page, cursor, fresh, needy, histories in ahead(_with_changelogs(listing, changelogs)):
+            batch.add(page.text, cursor, fresh, needy, histories)
+            if progress:
+                progress.advance(len(fresh), len(needy))
+            if batch.full():
+                full, batch = batch, PageBatch()
+                _commit(store, stored, run, load_id, full)
+    finally:
+        # Also when Jira fails or the user interrupts: the pages in hand are good, keep them.
+        if batch.pages:
+            _commit(store, stored, run, load_id, batch)
+
+
+class PageBatch:
+    """Pages stored and checkpointed together. One commit per page made storing cost more than
+    fetching; a run killed mid-batch fetches at most these pages again, and they dedupe."""
+    PAGES = 10
+    SECONDS = 5.0
+
+    def __init__(self):
+        self.began = time.monotonic()
+        self.pages: list[str] = []
+        self.needy: dict[str, dict] = {}  # by id: the same issue can come back on a later page
+        self.histories: dict[str, list[dict]] = {}
+        self.cursor: dict | None = None
+        self.issues = 0
+
+    def add(self, text: str, cursor: dict | None, fresh: list[dict], needy: list[dict], histories: dict) -> None:
+        self.pages.append(text)
+        self.needy.update((issue["id"], issue) for issue in needy)
+        self.histories.update(histories)
+        self.cursor = cursor
+        self.issues += len(fresh)
+
+    def full(self) -> bool:
+        return len(self.pages) >= self.PAGES or time.monotonic() - self.began >= self.SECONDS
+
+
+def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
+    fetched_at = utcnow()
+    with store.transaction():
+        store.add_search_pages(load_id, batch.pages, fetched_at)
+        stored.add(load_id, list(batch.needy.values()), batch.histories, fetched_at)
+        _checkpoint(store, run, cursor=batch.cursor,
+                    phase="issues" if batch.cursor else ("reconcile" if run["reconcile"] else "done"),
+                    pages=len(batch.pages), issues=batch.issues, changelogs=len(batch.needy))
 
 
 def _with_changelogs(listing, changelogs: Changelogs):
