@@ -1,0 +1,135 @@
+"""How much a sync costs over plainly downloading the same pages, and whether its memory stays flat.
+
+    .venv/bin/python bench/sync_bench.py --sizes 25000,50000,100000 [--latency-ms 50]
+
+For each size a fake Jira Cloud site (demo data, every sixth issue with a changelog longer than
+Cloud inlines) is served from its own process. Two measured children then read it: one downloads
+the search pages and the bulk changelogs those pages call for, through the same session and retry
+layer, and throws them away; the other runs the real sync into a fresh raw store. The table puts
+issues/second side by side (goal: the sync within 1.5x of the download) with each child's peak
+memory (goal: flat as the size grows). The sync child also reports what DuckDB holds at the end
+and the raw store's size: DuckDB keeps the table it writes in its buffer cache, which is not a leak.
+
+With no latency the fake answers faster than any real site, which is the hardest case for the
+ratio: nothing hides the cost of storing. `--latency-ms` adds a round trip to every answer.
+`python -m bench` calls `bench_size`.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="25000,50000,100000", help="issue counts, comma separated")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="round trip the fake adds to each answer")
+    parser.add_argument("--child", choices=("download", "sync"), help=argparse.SUPPRESS)
+    parser.add_argument("--site", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_measure(args.child, json.loads(args.site))))
+        return
+    print(f"{'issues':>8} {'download/s':>11} {'sync/s':>9} {'ratio':>6} {'download MB':>12} {'sync MB':>8} "
+          f"{'duckdb MB':>10} {'store MB':>9}")
+    for size in args.sizes.split(","):
+        _, down, sync = bench_size(int(size), latency_ms=args.latency_ms)
+        print(f"{int(size):>8} {down['rate']:>11.0f} {sync['rate']:>9.0f} {down['rate'] / sync['rate']:>6.2f} "
+              f"{down['peak_mb']:>12.0f} {sync['peak_mb']:>8.0f} {sync['duckdb_mb']:>10.0f} {sync['store_mb']:>9.0f}",
+              flush=True)
+
+
+def bench_size(size: int, latency_ms: float = 0.0) -> tuple[int, dict, dict]:
+    """(size, download, sync); each child reports issues, seconds, rate and peak_mb."""
+    server = subprocess.Popen([sys.executable, "-m", "tests.fakejira", "--issues", str(size),
+                               "--latency-ms", str(latency_ms)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        site = server.stdout.readline()
+        if not site:
+            raise SystemExit("the fake Jira site did not start (see its error above)")
+        # A warm-up download first, so neither measurement pays for the fake's first answers.
+        _child("download", site)
+        down = _child("download", site)
+        sync = _child("sync", site)
+        assert sync["issues"] == down["issues"] == json.loads(site)["issues"], (sync, down)
+        return size, down, sync
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _child(kind: str, site: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--site", site], cwd=ROOT,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _measure(kind: str, site: dict) -> dict:
+    from etl.jira.credentials import Credentials
+
+    credentials = Credentials(email=site["email"], api_token=site["api_token"])
+    began = time.monotonic()
+    extra = {}
+    if kind == "download":
+        issues = _download(site, credentials)
+    else:
+        issues, extra = _sync(site, credentials)
+    seconds = time.monotonic() - began
+    return {"issues": issues, "seconds": seconds, "rate": issues / seconds,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
+
+
+def _download(site: dict, credentials) -> int:
+    from etl.jira.changelogs import incomplete
+    from etl.jira.endpoints import endpoints_for
+    from etl.jira.http import RetryPolicy
+    from etl.jira.paging import pages
+    from etl.jira.query import base_jql, issue_fields, search_jql
+    from etl.jira.site import connect
+
+    cfg = _config(site)
+    jira = connect(site["url"], credentials, RetryPolicy())
+    endpoints = endpoints_for(jira.flavour)
+    request = {"jql": search_jql(base_jql(cfg)), "fields": issue_fields(cfg)}
+    issues = 0
+    for page in pages(jira.http, endpoints["issues"], request):
+        issues += len(page.items)
+        needy = [i["id"] for i in page.items if incomplete(i)]
+        if needy:
+            for _ in pages(jira.http, endpoints["bulk_changelogs"], {"issueIdsOrKeys": needy}):
+                pass
+    return issues
+
+
+def _sync(site: dict, credentials) -> tuple[int, dict]:
+    from etl.jira.sync import sync
+    from etl.rawstore import RawStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "warehouse.duckdb"
+        with RawStore(path) as store:
+            issues = sync(_config(site), store, credentials=credentials).issues
+            cached = store.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0]
+        return issues, {"duckdb_mb": cached / 2**20, "store_mb": path.stat().st_size / 2**20}
+
+
+def _config(site: dict):
+    """The demo's field mapping, pointed at the fake site."""
+    from etl.config import DEMO_CONFIG, load_config
+
+    return dataclasses.replace(load_config(DEMO_CONFIG), jira_url=site["url"], incident_jql=site["incident_jql"],
+                               action_item_jql=site["action_item_jql"])
+
+
+if __name__ == "__main__":
+    main()
