@@ -10,17 +10,34 @@ SEVERITY_ORDER = ["SEV-1", "SEV-2", "SEV-3", "SEV-4", "(none)"]
 CLASS_COLORS = {"strategic": "#7b3294", "operational": "#008837", "unclassified": "#969696"}
 CLASS_ORDER = ["strategic", "operational", "unclassified"]
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Plotly puts automatic ticks at halves on short ranges; up to this many, counts get one per unit.
+UNIT_TICKS_UP_TO = 10
 
 
 def layout(fig, *, x_title: str | None = None, y_title: str | None = None, height: int = 360):
-    """Shared layout: units in axis titles, legend on top, no wasted margins."""
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), legend_title_text="",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="closest")
+    """Shared layout: units in axis titles, legend on top, no wasted margins. The top margin is the
+    legend's room, so a chart without a legend does not start under an empty band."""
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if _has_legend(fig) else 10, b=10),
+                      legend_title_text="", legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+                      hovermode="closest")
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     return fig
+
+
+def _has_legend(fig) -> bool:
+    # Plotly's rule: a legend when two traces would be listed in it, or one asks to be; a
+    # heatmap's scale is its colour bar.
+    listed = [t for t in fig.data if t.type != "heatmap" and t.showlegend is not False]
+    return len(listed) > 1 or any(t.showlegend for t in listed)
+
+
+def count_ticks(largest) -> dict:
+    """Axis or colour-bar settings for a count: whole numbers only, whatever the range."""
+    few = largest is None or (isinstance(largest, float) and math.isnan(largest)) or largest <= UNIT_TICKS_UP_TO
+    return {"tickformat": ",d", **({"dtick": 1} if few else {})}
 
 
 def number(value, digits: int = 0, suffix: str = "") -> str:
@@ -30,12 +47,38 @@ def number(value, digits: int = 0, suffix: str = "") -> str:
     return f"{value:,.{digits}f}{suffix}"
 
 
+def counted(value, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, singular for one: '1 incident', '3 incidents'."""
+    return f"{number(value)} {noun if value == 1 else plural or noun + 's'}"
+
+
 def percent(value) -> str:
-    return number(None if value is None else value * 100, 0, "%")
-
-
-def duration_days(value) -> str:
-    """Durations under two days read better in hours."""
+    """A share in whole percent; below 1 % (and just short of 100 %) with one decimal, so a share
+    that is neither none nor all never reads as 0 % or 100 %."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value * 24:,.1f} h" if value < 2 else f"{value:,.1f} d"
+    shown = value * 100
+    return number(shown, 1 if 0 < shown < 1 or 99.5 <= shown < 100 else 0, "%")
+
+
+def duration_unit(days) -> str:
+    """Durations under two days read better in hours."""
+    return "h" if days < 2 else "d"
+
+
+def duration_days(value, unit: str | None = None) -> str:
+    """A duration given in days, in hours under two days; `unit` ("h" or "d") forces one."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    unit = unit or duration_unit(value)
+    return f"{value * 24:,.1f} h" if unit == "h" else f"{value:,.1f} d"
+
+
+def duration_change(now, before) -> str | None:
+    """The change between two durations in the unit `now` is shown in, signed; None when it
+    rounds to nothing."""
+    unit = duration_unit(now)
+    shown = duration_days(abs(now - before), unit)
+    if shown == duration_days(0, unit):
+        return None
+    return ("-" if now < before else "+") + shown

@@ -3,16 +3,21 @@
 Figures are checked against the published database read directly, not through the dashboard's
 queries, so a wrong query cannot agree with itself.
 """
+import base64
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from etl.cli import main
-from followthrough.style import duration_days
+from etl.config import DEMO_CONFIG
+from followthrough.style import counted, duration_days, percent
 from followthrough.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +64,25 @@ def metric(at: AppTest, label: str):
 
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def everything_said(at: AppTest) -> str:
+    """The page's text: markdown, captions, alerts, metrics with their help, and table cells."""
+    parts = [e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.success) for e in kind]
+    parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
+    parts += [table.value.to_csv() for table in at.dataframe]
+    return "\n".join(parts)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(data) -> list:
+    """A Plotly trace array, decoded when plotly sent it as a typed binary array."""
+    if not (isinstance(data, dict) and "bdata" in data):
+        return list(data)
+    return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
 
 
 def issue(key: str, summary: str, *, service: str = "checkout", created: str = "2026-05-04T10:00:00.000+0000") -> dict:
@@ -122,6 +146,47 @@ def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_d
     assert 0 < len(stalled) <= 10
     assert stalled["days_without_status_change"].is_monotonic_decreasing
     assert stalled["owner"].notna().all()
+    assert {table.proto.placeholder for table in at.dataframe} == {"–"}
+
+    # A change reads in the unit of the value it changes: hours under two days, days above.
+    for label in ("Median time to resolve", "80% resolved within", "Median time to close"):
+        shown = metric(at, label)
+        assert shown.proto.delta == "no change" or shown.proto.delta[-2:] == shown.value[-2:], label
+
+    services = next(t for t in at.dataframe if "repeat_share" in t.value.columns)
+    shares = convert_arrow_bytes_to_pandas_df(services.proto.arrow_data.styler.display_values)["repeat_share"]
+    assert shares.tolist() == services.value["repeat_share"].map(percent).tolist()
+    assert not re.search(r"(?<![-\d,.])1 (incidents|items|action items|strategic items|issues|repeats|days)\b",
+                         everything_said(at))
+
+
+def test_quarterly_curve_is_read_at_whole_days_and_keeps_the_figures(demo_db, dashboard_on):
+    """The Kaplan-Meier chart ships one point per quarter and whole day, however many items there
+    are, and reads the same shares closed within 30, 60 and 90 days as the figures above it."""
+    dashboard_on(demo_db)
+    at = open_page("app_pages/quarterly.py")
+    (curve,) = [c for c in charts(at) if c["layout"]["yaxis"].get("tickformat") == ".0%"]
+    lines = {line["name"]: line for line in curve["data"]}
+    assert set(lines) == {"2026 Q2", "2026 Q3"}
+    for name, quarter in (("2026 Q3", Q3), ("2026 Q2", Q2)):
+        days = values(lines[name]["x"])
+        still_open = dict(zip(days, values(lines[name]["y"])))
+        assert days[0] == 0 and still_open[0] == 1.0
+        assert all(d == int(d) for d in days) and all(a < b for a, b in zip(days[1:], days[2:])), name
+        closing_days = sql(demo_db, "SELECT count(DISTINCT ceil(t)) FROM marts.km_curve(?, ?, [], [], [], 'all')",
+                           list(quarter))[0][0]
+        assert len(days) == closing_days + 1, name
+    figures = sql(demo_db, "SELECT closed_within_30, closed_within_60, closed_within_90 "
+                           "FROM marts.km_summary(?, ?, [], [], [], 'all')", list(Q3))[0]
+    last = dict(zip(values(lines["2026 Q3"]["x"]), values(lines["2026 Q3"]["y"])))
+    for within, share in zip((30, 60, 90), figures):
+        assert metric(at, f"Closed within {within} days").value == percent(share)
+        if share is not None:
+            assert 1 - last[max(d for d in last if d <= within)] == pytest.approx(share)
+
+    services = next(c for c in charts(at) if c["layout"]["xaxis"]["title"]["text"].startswith("incidents that"))
+    assert services["layout"]["xaxis"]["tickformat"] == ",d"
+    assert all(n > 0 for n in values(services["data"][0]["x"]))
 
 
 def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
@@ -185,9 +250,18 @@ def test_explorer_follows_one_incident(demo_db, dashboard_on):
     at = open_page("app_pages/explorer.py")
     found = at.dataframe[0].value
     key = at.selectbox(key="explorer_incident").value
-    assert key == found["issue_key"].iloc[0]
+    newest_with_items = sql(demo_db, """
+        SELECT i.issue_key FROM marts.incidents AS i WHERE i.created_at >= ? AND i.created_at < ?
+        AND EXISTS (SELECT 1 FROM marts.action_items AS a WHERE a.incident_key = i.issue_key)
+        ORDER BY i.created_at DESC, i.issue_key LIMIT 1""", default_period(demo_db))[0][0]
+    assert key == newest_with_items
+    assert key in found["issue_key"].tolist()
+    assert any("opens on the newest incident found that has action items" in c.value for c in at.caption)
 
     timeline = at.dataframe[1].value
+    # Time since it was opened as a duration: hours under two days, days after.
+    assert timeline["since_created"].tolist() == timeline["days_since_created"].map(duration_days).tolist()
+    assert timeline["since_created"].iloc[0] == "0.0 h"
     changes = sql(demo_db, "SELECT count(*) FROM staging.stg_changelog_items AS c JOIN marts.incidents AS i "
                            "USING (issue_id) WHERE i.issue_key = ? AND c.field = 'status'", [key])[0][0]
     resolved = sql(demo_db, "SELECT is_resolved FROM marts.incidents WHERE issue_key = ?", [key])[0][0]
@@ -245,8 +319,15 @@ def test_data_health_describes_the_demo(demo_db, dashboard_on):
     assert metric(at, "Quarantined records").value == f"{quarantined:,}"
     untied = sql(demo_db, "SELECT count(*) FROM marts.action_items WHERE incident_key IS NULL")[0][0]
     warning = next(w.value for w in at.warning if w.value.startswith("**Action item tied to no incident**"))
-    assert f"{untied:,} issues" in warning and "[action_items].link_types" in warning
+    assert f"{counted(untied, 'issue')}. " in warning and "[action_items].link_types" in warning
+    for shown in at.warning:   # each count with its noun: "1 issue", "7 issues"
+        count, noun = re.search(r"\*\*: ([\d,]+) (\w+)\.", shown.value).groups()
+        assert noun in (("issue", "value") if count == "1" else ("issues", "values")), shown.value
     assert any(s.value == "Incident without service: none." for s in at.success)
+    # The configuration by its place in the project, not the server's folders.
+    shown = markdown(at)
+    assert plain(f"Configuration: {DEMO_CONFIG.relative_to(ROOT)}.") in shown
+    assert str(ROOT) not in shown
 
 
 def test_data_health_lists_quarantined_records_with_reasons(published_json):

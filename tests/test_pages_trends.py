@@ -11,14 +11,16 @@ from datetime import datetime, time, timedelta
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from etl.cli import main as etl_main
 from etl.config import DEMO_CONFIG
-from followthrough.style import duration_days, number, percent
+from followthrough.style import counted, duration_days, number, percent
 
 PAGES = ("overview", "recurrence", "follow_through", "stalls")
 
@@ -95,9 +97,39 @@ def values(data) -> list:
 
 def table_with(at: AppTest, column: str, without: str | None = None):
     """The one table showing `column` (and not `without`)."""
-    found = [d.value for d in at.dataframe if column in d.value.columns and without not in d.value.columns]
+    return table_element(at, column, without).value
+
+
+def table_element(at: AppTest, column: str, without: str | None = None):
+    found = [d for d in at.dataframe if column in d.value.columns and without not in d.value.columns]
     assert len(found) == 1, f"{len(found)} tables with {column}"
     return found[0]
+
+
+def shown_cells(table) -> pd.DataFrame:
+    """What a table styled with display values shows in its cells, as text."""
+    return convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+
+
+def assert_tables_show_a_dash_for_nothing(at: AppTest) -> None:
+    assert at.dataframe and {d.proto.placeholder for d in at.dataframe} == {"–"}
+
+
+def assert_summary_takes_the_rest(table) -> None:
+    """Every column but the summary has a width that fits what it holds; the summary gets what they
+    leave of the 940-pixel main pane, at least 220 pixels."""
+    config = json.loads(table.proto.columns)
+    widths = {column: config[column].get("width") for column in table.proto.column_order}
+    assert None not in widths.values(), widths
+    others = sum(width for column, width in widths.items() if column != "summary")
+    assert widths["summary"] == max(220, 940 - others), widths
+
+
+def ticks_are_whole(axis: dict, largest) -> None:
+    """A count axis (or colour bar): whole numbers, and a tick per unit where Plotly would use halves."""
+    assert axis["tickformat"] == ",d"
+    if largest <= 10:
+        assert axis["dtick"] == 1
 
 
 def days_text(value) -> str:
@@ -124,7 +156,11 @@ def test_overview_figures_match_the_marts(demo):
     median, p80 = demo.rows(f"SELECT median(hours_to_resolve) / 24, quantile_cont(hours_to_resolve, 0.8) / 24 "
                             f"FROM marts.incidents WHERE {demo.filed()}")[0]
     assert shown["Median time to resolve"].value == duration_days(median)
-    assert shown["80th percentile time to resolve"].value == duration_days(p80)
+    assert shown["80% resolved within"].value == duration_days(p80)
+    # A change reads in the unit of the value it changes: hours under two days, days above.
+    for label in ("Median time to resolve", "80% resolved within", "Median time to close"):
+        value, delta = shown[label].value, shown[label].delta
+        assert delta == "0" or delta[-2:] == value[-2:], (label, value, delta)
 
     repeats = demo.one(f"SELECT count(*) FROM marts.recurrences AS r JOIN marts.incidents AS i USING (issue_key) "
                        f"WHERE {demo.filed('i')}")
@@ -149,9 +185,12 @@ def test_overview_figures_match_the_marts(demo):
                             "[], [], [], 'all')")
     assert shown["Median time to close"].value == days_text(median_close)
 
-    # The trend's stacked bars add up to the incidents, per week and then per month.
+    # The trend's stacked bars add up to the incidents, per week and then per month, on a count axis.
     (trend,) = figures(at)
     assert sum(sum(values(bar["y"])) for bar in trend["data"]) == incidents
+    per_week = demo.one(f"SELECT max(n) FROM (SELECT count(*) AS n FROM marts.incidents WHERE {demo.filed()} "
+                        "GROUP BY date_trunc('week', created_at))")
+    ticks_are_whole(trend["layout"]["yaxis"], per_week)
     at.radio(key="overview_grain").set_value("Month").run()
     assert_clean(at)
     (trend,) = figures(at)
@@ -163,9 +202,17 @@ def test_overview_figures_match_the_marts(demo):
     # The rows behind the figures, with Jira links.
     listed = table_with(at, "repeat_of")
     assert len(listed) == min(incidents, 200)
+    assert_summary_takes_the_rest(table_element(at, "repeat_of"))
     assert listed["url"].str.contains("/browse/").all()
     items = table_with(at, "is_overdue")
     assert items["is_overdue"].sum() == min(overdue, 200)
+    # An item nobody owns says so, rather than showing an empty cell.
+    keys = items["url"].str.rsplit("/", n=1).str[-1].tolist()
+    unowned = demo.one(f"SELECT count(*) FROM marts.action_items WHERE owner IS NULL "
+                       f"AND list_contains({keys}, issue_key)")
+    assert unowned > 0 and (items["owner"] == "no owner").sum() == unowned
+    assert items["owner"].notna().all()
+    assert_tables_show_a_dash_for_nothing(at)
 
 
 def test_overview_follows_the_severity_filter(demo):
@@ -195,20 +242,30 @@ def test_recurrence_figures_match_the_marts(demo):
     assert repeats > 0
     assert shown["Repeats"].value == number(repeats)
     assert shown["Recurrence rate"].value == percent(repeats / incidents)
-    assert shown["Came back while its fixes were open"].value == percent(while_open / repeats)
+    assert shown["Back while fixes open"].value == percent(while_open / repeats)
+    assert shown["Back while fixes open"].help.startswith("Came back while its fixes were open")
+    assert f"({counted(while_open, 'repeat')})" in shown["Back while fixes open"].help
 
-    # The 20 services with the most repeats, each with its rate, and their repeats month by month.
+    # The 20 services with the most repeats, as many as each had, most first, none without a repeat;
+    # and their repeats month by month.
     by_service, heatmap = figures(at)
     charted = demo.rows(
         f"SELECT coalesce(i.service, '(none)'), count(r.issue_key) / count(*), count(r.issue_key) "
         f"FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key) WHERE {demo.filed('i')} "
-        f"GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 20")
+        f"GROUP BY 1 HAVING count(r.issue_key) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 20")
+    assert by_service["layout"]["xaxis"]["title"]["text"].startswith("repeats")
     (bars,) = by_service["data"]
     assert values(bars["y"]) == [service for service, _, _ in charted]
-    assert values(bars["x"]) == pytest.approx([rate for _, rate, _ in charted])
+    assert values(bars["x"]) == [count for _, _, count in charted]
+    ticks_are_whole(by_service["layout"]["xaxis"], charted[0][2])
     (cells,) = heatmap["data"]
     assert set(values(cells["y"])) == {service for service, _, _ in charted}
     assert np.sum(values(cells["z"])) == sum(count for _, _, count in charted)
+    ticks_are_whole(cells["colorbar"], np.max(values(cells["z"])))
+    assert {text for row in cells["text"] for text in row} >= {"0 repeats", "1 repeat"}
+
+    rates = table_element(at, "recurrence_rate")
+    assert shown_cells(rates)["recurrence_rate"].tolist() == rates.value["recurrence_rate"].map(percent).tolist()
 
     listed = table_with(at, "earlier_open_item_keys")
     assert len(listed) == min(repeats, 200)
@@ -237,12 +294,18 @@ def test_follow_through_figures_match_the_marts(demo):
     expected = {cls: (items, closed, median) for cls, items, closed, median in demo.rows(
         f"SELECT a.class, count(*), count(a.closed_at), any_value(k.median_days) FROM marts.action_items AS a "
         f"JOIN {km} AS k ON k.grp = a.class WHERE {demo.filed('a')} GROUP BY 1")}
-    summary = table_with(at, "closed_within_90").set_index("grp")
+    summary_table = table_element(at, "closed_within_90")
+    summary = summary_table.value.set_index("grp")
     assert set(summary.index) == set(expected)
     for cls, (items, closed, median) in expected.items():
         assert summary.at[cls, "items"] == items and summary.at[cls, "closed"] == closed, cls
         assert summary.at[cls, "still_open"] == items - closed, cls
         assert summary.at[cls, "median"] == days_text(median), cls
+    # Shares read as the headlines write them: whole percent, a decimal only below 1 %.
+    cells = shown_cells(summary_table).set_index("grp")
+    for column in ("closed_within_30", "closed_within_60", "closed_within_90"):
+        assert cells[column].tolist() == summary[column].map(percent).tolist(), column
+    assert cells["items"].tolist() == [f"{n}" for n in summary["items"]]
 
     curves, burn_up = figures(at)
     assert {line["name"] for line in curves["data"]} == set(expected)
@@ -256,6 +319,7 @@ def test_follow_through_figures_match_the_marts(demo):
     filed, closed = demo.rows(f"SELECT count(*), count(*) FILTER (WHERE closed_at < {demo.t}) "
                               f"FROM marts.action_items WHERE {demo.filed()}")[0]
     assert (values(filed_line["y"])[-1], values(closed_line["y"])[-1]) == (filed, closed)
+    ticks_are_whole(burn_up["layout"]["yaxis"], filed)
 
     overdue = table_with(at, "days_overdue")
     days_late = [d for (d,) in demo.rows(
@@ -296,6 +360,8 @@ def test_stalls_figures_match_the_marts(demo):
     # Cost of delay: the drill-down lists the incidents the item's count is made of.
     costly, cost = listed.sort_values("incidents_while_open").iloc[-1][["issue_key", "incidents_while_open"]]
     assert cost > 0
+    choices = at.selectbox(key="stalls_item").options
+    assert {option.split(": ")[1] for option in choices} >= {"1 incident since filed", f"{cost} incidents since filed"}
     at.selectbox(key="stalls_item").set_value(costly).run()
     assert_clean(at)
     assert len(table_with(at, "hours_to_resolve")) == min(cost, 200)
@@ -305,6 +371,10 @@ def test_stalls_figures_match_the_marts(demo):
                          f"USING (issue_id) WHERE a.class = 'strategic' AND p.status_category <> 'done' "
                          f"AND {demo.filed('a')}")
     assert sum(sum(values(bar["x"])) for bar in where_time_goes["data"]) == pytest.approx(in_status)
+    # Jira's status categories by the names its boards give them; the legend gets room, the
+    # one-colour age chart none.
+    assert {bar["name"] for bar in where_time_goes["data"]} == {"To do", "In progress"}
+    assert (where_time_goes["layout"]["margin"]["t"], ages["layout"]["margin"]["t"]) == (40, 10)
     (bars,) = ages["data"]
     expected = demo.rows(
         f"SELECT count(*) FILTER (WHERE floor(days_open) <= 30), "
@@ -313,6 +383,10 @@ def test_stalls_figures_match_the_marts(demo):
         f"count(*) FILTER (WHERE floor(days_open) BETWEEN 181 AND 365), "
         f"count(*) FILTER (WHERE floor(days_open) > 365) {strategic} AND is_open")[0]
     assert values(bars["y"]) == list(expected)
+    assert bars["texttemplate"] == "%{y:,d}"    # an empty bucket reads 0 rather than nothing
+    ticks_are_whole(ages["layout"]["yaxis"], max(expected))
+    buckets = at.selectbox(key="stalls_bucket").options
+    assert [b.rsplit(" (", 1)[1] for b in buckets] == [f"{counted(n, 'item')})" for n in expected]
     if expected[0]:  # the drill-down under the chart starts on the youngest bucket
         assert table_with(at, "owner", without="stall_reason")["days_open"].le(30).sum() == min(expected[0], 200)
     assert len(table_with(at, "is_stalled", without="owner")) == min(unowned, 200)

@@ -5,7 +5,7 @@ select
     summary,
     class,
     coalesce(team, '(none)') as team,
-    owner,
+    coalesce(owner, 'no owner') as owner,
     status,
     created_at,
     closed_at,

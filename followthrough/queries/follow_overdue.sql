@@ -3,7 +3,7 @@
 select
     url,
     summary,
-    owner,
+    coalesce(owner, 'no owner') as owner,
     due_date,
     days_overdue,
     class,

@@ -5,7 +5,7 @@ select
     url,
     summary,
     class,
-    owner,
+    coalesce(owner, 'no owner') as owner,
     team,
     status,
     created_at,

@@ -4,7 +4,7 @@ select
     url,
     summary,
     status,
-    owner,
+    coalesce(owner, 'no owner') as owner,
     team,
     service,
     created_at,

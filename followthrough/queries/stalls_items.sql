@@ -10,7 +10,7 @@ select
     floor(days_without_status_change) as days_without_movement,
     incidents_while_open,
     service,
-    owner,
+    coalesce(owner, 'no owner') as owner,
     team,
     created_at,
     floor(days_open) as days_open,

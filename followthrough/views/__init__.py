@@ -1,7 +1,8 @@
 """What the pages show: each module reads its page's queries and builds its charts and tables.
 
-The helpers here keep the pages alike: tables are capped and say so, Jira issues are links that
-read as their key, and every chart gets the same toolbar.
+The helpers here keep the pages alike: tables are capped and say so, keep their keys, names, dates
+and numbers in view, show a dash for a missing value and shares as the headlines do, Jira issues
+are links that read as their key, and every chart gets the same toolbar.
 """
 from __future__ import annotations
 
@@ -10,30 +11,82 @@ import html
 import pandas as pd
 import streamlit as st
 
-from followthrough.style import PLOTLY_CONFIG
+from followthrough.style import PLOTLY_CONFIG, percent
 
 # Tables ship at most this many rows to the browser; the queries return the total beside them.
 ROW_LIMIT = 200
+# The hover of a Kaplan-Meier curve's point (custom_data: items at risk). Worded so no count needs
+# a plural, which the curve's thousands of points would otherwise each carry as text.
+STILL_OPEN_HOVER = ("%{fullData.name}, day %{x}: %{y:.0%} still open<br>"
+                    "items open at the start of the day: %{customdata[0]:,}<extra></extra>")
+# What a table shows for a missing value, instead of Streamlit's "None".
+MISSING = "–"
+
+
+class Width:
+    """Column widths in pixels, each enough for what such a column holds and its title. Summaries
+    get what the other columns leave of PANE, the main pane at a 1400-pixel window, so on a table
+    too wide for it the summary is cut short rather than the columns after it."""
+    KEY = 85
+    SHORT = 90          # a severity, class, team, state or small count
+    STATUS = 105
+    NAME = 140          # a person or a service
+    DATE = 105
+    DATETIME = 145
+    NUMBER = 110        # a number under a title of two or three words
+    PANE = 940
+    SUMMARY_AT_LEAST = 220
+    NAMED = {"small": 75, "medium": 200, "large": 400}
 
 
 def issue_link(label: str = "Issue", help: str | None = None):
     """A Jira browse URL shown as the issue key it ends with."""
-    return st.column_config.LinkColumn(label, display_text=r"/browse/([^/?#]+)$", help=help)
+    return st.column_config.LinkColumn(label, display_text=r"/browse/([^/?#]+)$", help=help, width=Width.KEY)
 
 
 def chart(fig) -> None:
     st.plotly_chart(fig, config=PLOTLY_CONFIG)
 
 
+def table(rows: pd.DataFrame, columns: dict) -> None:
+    """st.dataframe of `columns` (column -> st.column_config, or just its title), in that order.
+    Summary columns share the width the others leave, a missing value shows as a dash, and a share
+    (a NumberColumn with format "percent") reads as style.percent writes it in the headlines."""
+    columns = {c: st.column_config.TextColumn(config) if isinstance(config, str) else config
+               for c, config in columns.items()}
+    summaries = [c for c, config in columns.items() if _is_summary(c) and config.get("width") is None]
+    others = sum(_width(config) for c, config in columns.items() if c not in summaries)
+    if summaries:
+        width = max(Width.SUMMARY_AT_LEAST, (Width.PANE - others) // len(summaries))
+        columns = columns | {c: columns[c] | {"width": width} for c in summaries}
+    shares = [c for c, config in columns.items() if config.get("type_config", {}).get("format") == "percent"]
+    data = rows
+    if shares:
+        # Styler display values keep the column numeric, so it still sorts by the share.
+        columns = columns | {c: columns[c] | {"type_config": columns[c]["type_config"] | {"format": None}}
+                             for c in shares}
+        data = rows.style.format(percent, subset=shares)
+    st.dataframe(data, column_order=list(columns), column_config=columns, hide_index=True, placeholder=MISSING)
+
+
+def _is_summary(column: str) -> bool:
+    return column == "summary" or column.endswith("_summary")
+
+
+def _width(config: dict) -> int:
+    width = config.get("width")
+    return Width.NAMED.get(width, width) if width is not None else Width.SHORT
+
+
 def capped_table(rows: pd.DataFrame, columns: dict, *, what: str, order: str) -> None:
     """Rows from a query limited to ROW_LIMIT that also returns `total_rows`, the uncapped count.
 
-    `columns` maps the columns to show, in order, to their st.column_config (or a label).
+    `columns` maps the columns to show, in order, to their st.column_config (or a title).
     """
     total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
     if total > len(rows):
         st.caption(f"The first {len(rows):,} of {total:,} {what}, {order}.")
-    st.dataframe(rows, column_order=list(columns), column_config=columns, hide_index=True)
+    table(rows, columns)
 
 
 def first_row(rows: pd.DataFrame) -> dict:

@@ -2,13 +2,17 @@
 configuration leave out of the figures, each with how to fix it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from followthrough.db import query
+from followthrough.style import counted
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, capped_table
+from followthrough.views import ROW_LIMIT, Width, capped_table, table
 
+PROJECT = Path(__file__).resolve().parents[2]
 COUNTS = {"issues": "Issues", "incidents": "Incidents", "action_items": "Action items",
           "quarantined": "Quarantined records"}
 WHEN = "%d %b %Y %H:%M UTC"
@@ -26,12 +30,21 @@ def provenance() -> None:
     else:
         lines.append(f"The last load finished {build['last_load_at']:{WHEN}}. Loaded by "
                      f"{', '.join(build['load_kinds'])} from {', '.join(build['sources'])}.")
-    lines.append(f"Configuration: {build['config_path']}." if build["config_path"] else
+    lines.append(f"Configuration: {_shown_path(build['config_path'])}." if build["config_path"] else
                  "No configuration file was used, so no issue is taken for an incident or an action item "
                  "(copy followthrough.example.toml to followthrough.toml).")
     st.markdown("  \n".join(plain(line) for line in lines))
     for column, (name, label) in zip(st.columns(len(COUNTS)), COUNTS.items()):
         column.metric(label, f"{build[name]:,}", border=True)
+
+
+def _shown_path(path: str) -> str:
+    """A configuration file relative to the project folder, or by its name alone when it lives
+    elsewhere: the page need not show every viewer the server's folders."""
+    file = Path(path)
+    if not file.is_absolute():
+        return path
+    return str(file.relative_to(PROJECT)) if file.is_relative_to(PROJECT) else file.name
 
 
 def checks() -> None:
@@ -42,12 +55,12 @@ def checks() -> None:
         if check.passed:
             st.success(f"{plain(check.problem).capitalize()}: none.", icon=":material/check_circle:")
         else:
-            found = f"{check.issues:,} issues" if check.issues else f"{check.values:,} found"
+            found = counted(check.issues, "issue") if check.issues else counted(check.values, "value")
             st.warning(f"**{plain(check.problem).capitalize()}**: {found}. {check.fix}", icon=":material/warning:")
     values = query("health_gap_values")
     if not values.empty:
-        st.dataframe(values, hide_index=True, column_config={
-            "problem": "Check", "value": "Value", "issues": st.column_config.NumberColumn("Issues")})
+        table(values, {"problem": st.column_config.TextColumn("Check", width="large"), "value": "Value",
+                       "issues": st.column_config.NumberColumn("Issues", width=Width.SHORT)})
 
 
 def quarantine() -> None:
@@ -59,11 +72,12 @@ def quarantine() -> None:
     st.markdown("These records were received but are left out of every figure. Fix them where they come from "
                 "(the export file, or the issue in Jira) and load them again; the reason says what is wrong.")
     capped_table(rows, {
-        "origin": "Record",
-        "reason": "Why",
-        "issue_key": "Key",
+        "origin": st.column_config.TextColumn("Record", width=Width.NAME),
+        "reason": st.column_config.TextColumn("Why", width="medium"),
+        "issue_key": st.column_config.TextColumn("Key", width=Width.KEY),
         "excerpt": st.column_config.TextColumn("Excerpt", width="large"),
-        "load_kind": "Load",
-        "source": "From",
-        "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)", format="D MMM YYYY, HH:mm"),
+        "load_kind": st.column_config.TextColumn("Load", width=Width.SHORT),
+        "source": st.column_config.TextColumn("From", width=Width.NAME),
+        "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)", format="D MMM YYYY, HH:mm",
+                                                     width=Width.DATETIME),
     }, what="quarantined records", order="newest load first")

@@ -10,7 +10,7 @@ from followthrough.export import web_url
 from followthrough.filters import Filters
 from followthrough.style import duration_days
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, capped_table, issue_link
+from followthrough.views import ROW_LIMIT, Width, capped_table, issue_link, table
 
 STATUSES = {"all": "All", "open": "Open", "resolved": "Resolved"}
 DATETIME = "D MMM YYYY, HH:mm"
@@ -31,22 +31,29 @@ def search(filters: Filters) -> pd.DataFrame | None:
     capped_table(rows, {
         "url": issue_link("Incident"),
         "summary": "Summary",
-        "severity": "Severity",
-        "service": "Service",
-        "team": "Team",
-        "status": "Status",
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME),
-        "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f"),
-        "action_items": st.column_config.NumberColumn("Action items"),
-        "open_action_items": st.column_config.NumberColumn("Open items", help="Open at the as-of time."),
-        "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats."),
+        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
+        "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f", width=Width.NUMBER),
+        "action_items": st.column_config.NumberColumn("Action items", width=Width.SHORT),
+        "open_action_items": st.column_config.NumberColumn("Open items", help="Open at the as-of time.",
+                                                           width=Width.SHORT),
+        "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.",
+                                                 width=Width.KEY),
     }, what="matching incidents", order="newest first")
     return rows
 
 
 def incident(found: pd.DataFrame) -> None:
-    key = st.selectbox("Incident to look at", found["issue_key"], key="explorer_incident",
-                       help="One of the incidents found above.")
+    # The newest incident is often still being worked on and has nothing filed yet; the newest with
+    # action items shows what the page is for.
+    with_items = [i for i, n in enumerate(found["action_items"]) if n > 0]
+    key = st.selectbox("Incident to look at", found["issue_key"], index=with_items[0] if with_items else 0,
+                       key="explorer_incident", help="One of the incidents found above.")
+    st.caption("The page opens on the newest incident found that has action items; choose any other above."
+               if with_items else "None of the incidents found has action items, so the page opens on the newest.")
     _header(query("explorer_incident", key=key).iloc[0])
     _timeline(key)
     _action_items(key)
@@ -69,13 +76,16 @@ def _header(row: pd.Series) -> None:
 
 def _timeline(key: str) -> None:
     st.markdown("**Timeline**")
-    st.dataframe(query("explorer_timeline", key=key), hide_index=True, column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format=DATETIME),
-        "event": "Event",
-        "from_status": "From",
-        "to_status": "To",
-        "author": "By",
-        "days_since_created": st.column_config.NumberColumn("Days since opened", format="%.2f"),
+    rows = query("explorer_timeline", key=key)
+    rows["since_created"] = rows["days_since_created"].map(duration_days)
+    table(rows, {
+        "at": st.column_config.DatetimeColumn("When (UTC)", format=DATETIME, width=Width.DATETIME),
+        "event": st.column_config.TextColumn("Event", width=Width.STATUS),
+        "from_status": st.column_config.TextColumn("From", width=Width.STATUS),
+        "to_status": st.column_config.TextColumn("To", width=Width.STATUS),
+        "author": st.column_config.TextColumn("By", width=Width.NAME),
+        "since_created": st.column_config.TextColumn("Since opened", width=Width.NUMBER,
+                                                     help="Hours under two days, days after that."),
     })
 
 
@@ -86,20 +96,20 @@ def _action_items(key: str) -> None:
         st.info("No action item is tied to this incident. If its post-mortem filed some, the Data health "
                 "page shows how items are tied to incidents.")
         return
-    _table(rows, {
+    table(rows, {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "state": "State",
-        "class": "Class",
-        "owner": "Owner",
-        "status": "Status",
-        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-        "is_overdue": st.column_config.CheckboxColumn("Overdue"),
-        "is_stalled": st.column_config.CheckboxColumn("Stalled"),
-        "stall_reason": "Why stalled",
-        "days_open": st.column_config.NumberColumn("Days open", format="%.0f"),
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME),
-        "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME),
+        "state": st.column_config.TextColumn("State", width=Width.SHORT),
+        "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
+        "is_overdue": st.column_config.CheckboxColumn("Overdue", width=Width.SHORT),
+        "is_stalled": st.column_config.CheckboxColumn("Stalled", width=Width.SHORT),
+        "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.STATUS),
+        "days_open": st.column_config.NumberColumn("Days open", format="%.0f", width=Width.SHORT),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
+        "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME),
     })
 
 
@@ -109,21 +119,17 @@ def _recurrences(key: str) -> None:
     if rows.empty:
         st.info("This incident did not repeat an earlier one, and none repeated it within the recurrence window.")
         return
-    _table(rows, {
-        "relation": "Relation",
+    table(rows, {
+        "relation": st.column_config.TextColumn("Relation", width=Width.STATUS + 10),
         "url": issue_link("Incident"),
         "summary": "Summary",
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME),
-        "reason": "Why a repeat",
-        "days_between": st.column_config.NumberColumn("Days apart", format="%.1f"),
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
+        "reason": st.column_config.TextColumn("Why a repeat", width=Width.STATUS),
+        "days_between": st.column_config.NumberColumn("Days apart", format="%.1f", width=Width.SHORT),
         "earlier_items_open_then": st.column_config.NumberColumn(
-            "Earlier items still open", help="Action items of the earlier incident still open when it came back."),
+            "Earlier items open", width=Width.NUMBER + 20,
+            help="Action items of the earlier incident still open when it came back."),
     })
-
-
-def _table(rows: pd.DataFrame, columns: dict) -> None:
-    """One incident's rows: few enough to show them all."""
-    st.dataframe(rows, column_order=list(columns), column_config=columns, hide_index=True)
 
 
 def _text(value, missing: str) -> str:

@@ -8,8 +8,9 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import CLASS_COLORS, CLASS_ORDER, duration_days, layout
-from followthrough.views import ROW_LIMIT, capped_table, chart, chart_text, issue_link, nothing_to_show
+from followthrough.style import CLASS_COLORS, CLASS_ORDER, count_ticks, duration_days, layout
+from followthrough.views import (ROW_LIMIT, STILL_OPEN_HOVER, Width, capped_table, chart, chart_text, issue_link,
+                                  nothing_to_show, table)
 
 # More curves than this cannot be told apart; the table under the chart lists every group.
 CURVES = 10
@@ -32,8 +33,7 @@ def time_to_close(filters: Filters) -> bool:
                   line_shape="hv", custom_data=["at_risk"],
                   color_discrete_map={} if by_team else CLASS_COLORS,
                   category_orders={} if by_team else {"grp": CLASS_ORDER})
-    fig.update_traces(hovertemplate=("%{fullData.name}: %{y:.0%} still open after %{x} days"
-                                     "<br>%{customdata[0]} items open at the start of the day<extra></extra>"))
+    fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     fig.update_xaxes(rangemode="tozero")
     chart(layout(fig, x_title="days since filed", y_title="still open (% of items)"))
@@ -48,32 +48,34 @@ def time_to_close(filters: Filters) -> bool:
 def _summary(rows: pd.DataFrame, filters: Filters, group_by: str) -> None:
     # A median the curve never reaches is a finding, not a missing value.
     rows["median"] = [duration_days(v) if pd.notna(v) else "not reached" for v in rows["median_days"]]
-    st.dataframe(rows, hide_index=True, column_order=[
-        "grp", "items", "closed", "still_open", "median", "closed_within_30", "closed_within_60",
-        "closed_within_90"], column_config={
-        "grp": group_by.capitalize(),
-        "items": st.column_config.NumberColumn("Items"),
-        "closed": st.column_config.NumberColumn("Closed"),
-        "still_open": st.column_config.NumberColumn("Still open"),
+    table(rows, {
+        "grp": st.column_config.TextColumn(group_by.capitalize(), width=Width.NAME - 20),
+        "items": st.column_config.NumberColumn("Items", width=Width.SHORT),
+        "closed": st.column_config.NumberColumn("Closed", width=Width.SHORT),
+        "still_open": st.column_config.NumberColumn("Still open", width=Width.SHORT),
         "median": st.column_config.TextColumn(
-            "Median time to close", help="Half had closed by then; 'not reached' while more than half are open."),
-        "closed_within_30": st.column_config.NumberColumn("Closed within 30 days", format="percent"),
-        "closed_within_60": st.column_config.NumberColumn("Closed within 60 days", format="percent"),
-        "closed_within_90": st.column_config.NumberColumn("Closed within 90 days", format="percent"),
+            "Median time to close", width=Width.NUMBER + 20,
+            help="Half had closed by then; 'not reached' while more than half are open."),
+        "closed_within_30": st.column_config.NumberColumn("Closed within 30 days", format="percent",
+                                                          width=Width.NUMBER + 30),
+        "closed_within_60": st.column_config.NumberColumn("Closed within 60 days", format="percent",
+                                                          width=Width.NUMBER + 30),
+        "closed_within_90": st.column_config.NumberColumn("Closed within 90 days", format="percent",
+                                                          width=Width.NUMBER + 30),
     })
     with st.expander("The action items behind the curves"):
         items = query("follow_items", limit=ROW_LIMIT, **filters.params())
         capped_table(items, {
             "url": issue_link("Item"),
             "summary": "Summary",
-            "class": "Class",
-            "team": "Team",
-            "owner": "Owner",
-            "status": "Status",
-            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format="D MMM YYYY"),
-            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format="D MMM YYYY"),
-            "is_open": st.column_config.CheckboxColumn("Open"),
-            "days_open": st.column_config.NumberColumn("Days open", format="%.1f",
+            "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+            "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+            "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format="D MMM YYYY", width=Width.DATE),
+            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format="D MMM YYYY", width=Width.DATE),
+            "is_open": st.column_config.CheckboxColumn("Open", width=Width.SHORT),
+            "days_open": st.column_config.NumberColumn("Days open", format="%.1f", width=Width.SHORT,
                                                        help="Until closed, or until the as-of time."),
         }, what="items", order="open items first, longest open first")
 
@@ -85,11 +87,12 @@ def burn_up(filters: Filters) -> None:
     for column, name, color in (("filed", "filed", "#4d4d4d"), ("closed", "closed", CLASS_COLORS["operational"])):
         fig.add_scatter(x=rows["week"], y=rows[column], name=name, mode="lines", line_shape="hv", line_color=color,
                         hovertemplate=f"week of %{{x|%d %b %Y}}: %{{y}} {name} so far<extra></extra>")
+    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["filed"].max()))
     chart(layout(fig, x_title="week (starting Monday)", y_title="action items (cumulative)"))
     st.caption("Action items filed in the period: how many had been filed, and how many of those closed, by "
                "the end of each week. The gap between the lines is what is still open.")
     with st.expander("Week by week"):
-        st.dataframe(rows, hide_index=True, column_config={
+        table(rows, {
             "week": st.column_config.DateColumn("Week starting", format="D MMM YYYY"),
             "filed_in_week": st.column_config.NumberColumn("Filed that week"),
             "closed_in_week": st.column_config.NumberColumn("Closed that week"),
@@ -107,11 +110,12 @@ def overdue(filters: Filters) -> None:
     capped_table(rows, {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "owner": "Owner",
-        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-        "days_overdue": st.column_config.NumberColumn("Days late", help="Days past the due date at the period's end."),
-        "class": "Class",
-        "team": "Team",
-        "service": "Service",
-        "status": "Status",
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
+        "days_overdue": st.column_config.NumberColumn("Days late", width=Width.SHORT,
+                                                      help="Days past the due date at the period's end."),
+        "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
     }, what="overdue items", order="most days late first")

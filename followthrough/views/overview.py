@@ -6,11 +6,14 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, duration_days, layout, number, percent
-from followthrough.views import ROW_LIMIT, capped_table, chart, first_row, issue_link, nothing_to_show
+from followthrough.style import (SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change, duration_days,
+                                 layout, number, percent)
+from followthrough.views import ROW_LIMIT, Width, capped_table, chart, first_row, issue_link, nothing_to_show
 
 GRAINS = {"Week": "week", "Month": "month"}
 DATETIME = "D MMM YYYY, HH:mm"
+# Every row of figures in as many columns as the widest, so each lines up with the one above.
+FIGURES_PER_ROW = 5
 
 
 def headline(filters: Filters) -> bool:
@@ -25,21 +28,22 @@ def headline(filters: Filters) -> bool:
         st.caption("The previous period of the same length holds no data, so no changes are shown.")
     else:
         previous = filters.previous()
-        st.caption(f"Changes are against the previous {filters.days} days "
+        st.caption(f"Changes are against the previous {counted(filters.days, 'day')} "
                    f"({previous.start:%d %b %Y} – {previous.end:%d %b %Y}).")
 
     def was(column):
         return None if before is None else before[column]
 
     st.subheader("Incidents")
-    cols = st.columns(4)
+    cols = st.columns(FIGURES_PER_ROW)
     _metric(cols[0], "Incidents", now["incidents"], was("incidents"), "count",
             "Incidents opened in the period that match the filters.")
     _metric(cols[1], "Median time to resolve", now["median_days_to_resolve"], was("median_days_to_resolve"),
             "days", "Half of the period's resolved incidents were resolved faster than this. "
                     "Incidents still unresolved are not counted.")
-    _metric(cols[2], "80th percentile time to resolve", now["p80_days_to_resolve"], was("p80_days_to_resolve"),
-            "days", "Four in five of the period's resolved incidents were resolved faster than this.")
+    _metric(cols[2], "80% resolved within", now["p80_days_to_resolve"], was("p80_days_to_resolve"),
+            "days", "Four in five of the period's resolved incidents were resolved faster than this (the 80th "
+                    "percentile time to resolve).")
     _metric(cols[3], "Recurrence rate", now["recurrence_rate"], was("recurrence_rate"), "rate",
             "Share of the period's incidents that repeat an earlier incident: linked to it as a repeat, "
             "or the next incident on the same service within the recurrence window. "
@@ -47,7 +51,7 @@ def headline(filters: Filters) -> bool:
     _severities(filters, compare=before is not None)
 
     st.subheader("Action items")
-    cols = st.columns(5)
+    cols = st.columns(FIGURES_PER_ROW)
     _metric(cols[0], "Open at period end", now["items_open"], was("items_open"), "count",
             "Action items filed in the period and still open at its end.")
     _metric(cols[1], "Overdue at period end", now["items_overdue"], was("items_overdue"), "count",
@@ -84,8 +88,7 @@ def _change(kind: str, now, before) -> str | None:
         return f"{change:+,.0f}" if round(change) else "0"
     if kind == "rate":
         return f"{change * 100:+.0f} pts" if round(change * 100) else "0"
-    shown = duration_days(abs(change))
-    return "0" if shown == duration_days(0) else ("-" if change < 0 else "+") + shown
+    return duration_change(now, before) or "0"
 
 
 def _severities(filters: Filters, *, compare: bool) -> None:
@@ -94,7 +97,7 @@ def _severities(filters: Filters, *, compare: bool) -> None:
     shown = [s for s in SEVERITY_ORDER if s in now.index or (compare and s in before.index)]
     if not shown:
         return
-    for column, severity in zip(st.columns(len(shown)), shown):
+    for column, severity in zip(st.columns(FIGURES_PER_ROW), shown):
         help = (f"{severity} incidents opened in the period." if severity != "(none)" else
                 "Incidents with no severity, or one the severity map does not cover (see Data health).")
         _metric(column, severity, int(now.get(severity, 0)), int(before.get(severity, 0)) if compare else None,
@@ -112,6 +115,7 @@ def trend(filters: Filters) -> None:
                  category_orders={"severity": SEVERITY_ORDER},
                  hover_data={"bucket": "|%d %b %Y", "incidents": True, "severity": True})
     fig.update_layout(barmode="stack", bargap=0.15)
+    fig.update_yaxes(**count_ticks(rows.groupby("bucket")["incidents"].sum().max()))
     chart(layout(fig, x_title=f"{grain.lower()} starting", y_title="incidents"))
     if grain == "Week":
         st.caption("Weeks start on Monday, so the first and last bar can cover only part of a week.")
@@ -125,28 +129,31 @@ def rows_behind(filters: Filters) -> None:
         capped_table(incidents, {
             "url": issue_link(),
             "summary": "Summary",
-            "severity": "Severity",
-            "service": "Service",
-            "team": "Team",
-            "status": "Status",
-            "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME),
-            "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f"),
-            "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats."),
+            "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+            "service": st.column_config.TextColumn("Service", width=Width.NAME),
+            "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+            "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
+            "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
+            "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.",
+                                                     width=Width.KEY),
         }, what="incidents", order="newest first")
     with st.expander("Action items filed in this period"):
         items = query("overview_items", limit=ROW_LIMIT, **params)
         capped_table(items, {
             "url": issue_link("Item"),
             "summary": "Summary",
-            "class": "Class",
-            "owner": "Owner",
-            "team": "Team",
-            "status": "Status",
-            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME),
-            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME,
+            "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+            "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+            "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
+            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
+            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME,
                                                        help="Closed by the period's end."),
-            "is_open": st.column_config.CheckboxColumn("Open at end", help="Open at the period's end."),
-            "is_overdue": st.column_config.CheckboxColumn("Overdue at end"),
-            "is_stalled": st.column_config.CheckboxColumn("Stalled at end"),
+            "is_open": st.column_config.CheckboxColumn("Open", help="Open at the period's end.", width=Width.SHORT),
+            "is_overdue": st.column_config.CheckboxColumn("Overdue", help="Overdue at the period's end.",
+                                                          width=Width.SHORT),
+            "is_stalled": st.column_config.CheckboxColumn("Stalled", help="Stalled at the period's end.",
+                                                          width=Width.SHORT),
         }, what="items", order="overdue, then stalled, then open items first")

@@ -14,10 +14,10 @@ import streamlit as st
 from followthrough import export
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, duration_days, layout, number,
-                                 percent)
+from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change,
+                                 duration_days, layout, number, percent)
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, capped_table, chart, chart_text, issue_link
+from followthrough.views import ROW_LIMIT, STILL_OPEN_HOVER, Width, capped_table, chart, chart_text, issue_link
 
 TOP = 10
 DATETIME = "D MMM YYYY, HH:mm"
@@ -27,21 +27,22 @@ ITEM_MEASURES = {"items_filed": "Filed", "items_closed": "Closed by quarter end"
 PREVIOUS_COLOR = "#bdbdbd"
 THIS_COLOR = CLASS_COLORS["strategic"]
 
+# The titles are the reports' column titles too (see _report_table).
 STALLED_COLUMNS = {
     "url": issue_link("Item"),
     "summary": "Summary",
-    "owner": "Owner",
-    "status": st.column_config.TextColumn("Status now"),
-    "stall_reason": "Why stalled",
+    "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+    "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
+    "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
     "days_without_status_change": st.column_config.NumberColumn(
-        "Days without a status change", format="%.0f", help="At the quarter's end."),
-    "incident_key": "Incident",
-    "service": "Service",
-    "team": "Team",
-    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+        "Days without a status change", format="%.0f", help="At the quarter's end.", width=Width.NUMBER + 65),
+    "incident_key": st.column_config.TextColumn("Incident", width=Width.KEY),
+    "service": st.column_config.TextColumn("Service", width=Width.NAME),
+    "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
 }
 SERVICE_COLUMNS = {
-    "service": "Service",
+    "service": st.column_config.TextColumn("Service", width=Width.NAME),
     "repeats": st.column_config.NumberColumn("Repeats", help="The quarter's incidents that repeated an earlier one."),
     "repeats_while_items_open": st.column_config.NumberColumn(
         "While items were open", help="Repeats that came while the earlier incident's action items were open."),
@@ -51,28 +52,28 @@ SERVICE_COLUMNS = {
 INCIDENT_COLUMNS = {
     "url": issue_link("Incident"),
     "summary": "Summary",
-    "severity": "Severity",
-    "service": "Service",
-    "team": "Team",
-    "status": "Status",
-    "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME),
-    "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f"),
-    "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats."),
+    "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+    "service": st.column_config.TextColumn("Service", width=Width.NAME),
+    "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+    "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+    "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
+    "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f", width=Width.NUMBER),
+    "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.", width=Width.KEY),
 }
 ITEM_COLUMNS = {
     "url": issue_link("Item"),
     "summary": "Summary",
-    "class": "Class",
-    "owner": "Owner",
-    "incident_key": "Incident",
-    "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME),
-    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-    "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME,
+    "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+    "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+    "incident_key": st.column_config.TextColumn("Incident", width=Width.KEY),
+    "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
+    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
+    "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME,
                                                help="Closed by the quarter's end."),
-    "is_open": st.column_config.CheckboxColumn("Open at end"),
-    "is_overdue": st.column_config.CheckboxColumn("Overdue at end"),
-    "is_stalled": st.column_config.CheckboxColumn("Stalled at end"),
-    "status": st.column_config.TextColumn("Status now"),
+    "is_open": st.column_config.CheckboxColumn("Open at end", width=Width.SHORT),
+    "is_overdue": st.column_config.CheckboxColumn("Overdue at end", width=Width.SHORT),
+    "is_stalled": st.column_config.CheckboxColumn("Stalled at end", width=Width.SHORT),
+    "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
 }
 
 
@@ -176,10 +177,12 @@ def _metric(figure: Figure, now: pd.Series, before: pd.Series, previous_label: s
             "help": f"{figure.help} {previous_label}: {_show(figure, before)}."}
     if _missing(value) or _missing(was):
         return args
-    if args["value"] == _show(figure, before):  # a change too small to show is none
+    # A change too small to show is none.
+    delta = None if args["value"] == _show(figure, before) else _difference(figure.kind, value, was)
+    if delta is None:
         return args | {"delta": "no change", "delta_color": "off", "delta_arrow": "off"}
     colour = {"lower": "inverse", "higher": "normal"}.get(figure.better, "off")
-    return args | {"delta": _difference(figure.kind, value - was), "delta_color": colour}
+    return args | {"delta": delta, "delta_color": colour}
 
 
 def _show(figure: Figure, row: pd.Series) -> str:
@@ -189,12 +192,12 @@ def _show(figure: Figure, row: pd.Series) -> str:
     return {"count": number, "duration": duration_days, "share": percent}[figure.kind](value)
 
 
-def _difference(kind: str, change) -> str:
+def _difference(kind: str, now, before) -> str | None:
     if kind == "count":
-        return f"{change:+,.0f}"
+        return f"{now - before:+,.0f}"
     if kind == "share":
-        return f"{change * 100:+.0f} pts"
-    return ("+" if change > 0 else "-") + duration_days(abs(change))
+        return f"{(now - before) * 100:+.0f} pts"
+    return duration_change(now, before)
 
 
 # -- summary ----------------------------------------------------------------------------------
@@ -217,7 +220,7 @@ def summary(now: pd.Series, before: pd.Series, services: pd.DataFrame, quarter: 
 
 def _incidents_sentence(now, before, quarter: Quarter) -> str:
     sev1 = f"{number(now['sev1'])} SEV-1" if now["sev1"] else "no SEV-1"
-    return (f"{_count(now['incidents'], 'incident')} ({sev1}) in {quarter.label}, "
+    return (f"{counted(now['incidents'], 'incident')} ({sev1}) in {quarter.label}, "
             f"{_compare(now['incidents'], before['incidents'], number, quarter.previous_label)}.")
 
 
@@ -227,7 +230,7 @@ def _resolve_sentence(now, before, than: str) -> str:
     if now["resolved"] == 0:
         return "None of these incidents is resolved yet."
     unresolved = now["incidents"] - now["resolved"]
-    pending = f" {_count(unresolved, 'incident')} not resolved yet." if unresolved else ""
+    pending = f" {counted(unresolved, 'incident')} not resolved yet." if unresolved else ""
     return (f"Median time to resolve {duration_days(now['median_days_to_resolve'])}, "
             f"{_compare(now['median_days_to_resolve'], before['median_days_to_resolve'], duration_days, than)}; "
             f"80% of the resolved ones within {duration_days(now['p80_days_to_resolve'])}.{pending}")
@@ -239,7 +242,7 @@ def _items_sentence(now, before, end: str, than: str) -> str:
 
     def compared(column: str) -> str:
         return _compare(now[column], before[column], number, than)
-    return (f"{_count(now['items_filed'], 'action item')} filed; {end} {number(now['items_closed'])} "
+    return (f"{counted(now['items_filed'], 'action item')} filed; {end} {number(now['items_closed'])} "
             f"{_were(now['items_closed'])} closed, {number(now['items_open_at_end'])} open "
             f"({compared('items_open_at_end')}) and {number(now['items_overdue_at_end'])} overdue "
             f"({compared('items_overdue_at_end')}).")
@@ -259,14 +262,14 @@ def _stalled_sentence(now, before, end: str, than: str) -> str:
     if now["items_filed"] == 0:
         return ""
     stalled_now = now["strategic_stalled_at_end"]
-    return (f"{_count(stalled_now, 'strategic item')} filed in the quarter {_were(stalled_now)} stalled {end}, "
+    return (f"{counted(stalled_now, 'strategic item')} filed in the quarter {_were(stalled_now)} stalled {end}, "
             f"{_compare(stalled_now, before['strategic_stalled_at_end'], number, than)}.")
 
 
 def _recurrence_sentence(now, before, than: str) -> str:
     if now["incidents"] == 0:
         return ""
-    return (f"{number(now['recurrences'])} of the {_count(now['incidents'], 'incident')} "
+    return (f"{number(now['recurrences'])} of the {counted(now['incidents'], 'incident')} "
             f"({percent(now['recurrence_rate'])}) repeated an earlier one, "
             f"{_compare(now['recurrence_rate'], before['recurrence_rate'], percent, than)}.")
 
@@ -289,10 +292,6 @@ def _compare(now, before, fmt, than: str) -> str:
     if now == before:
         return f"the same as in {than}"
     return f"{'up' if now > before else 'down'} from {fmt(before)} in {than}"
-
-
-def _count(value, noun: str) -> str:
-    return f"{number(value)} {noun}{'' if value == 1 else 's'}"
 
 
 def _were(value) -> str:
@@ -327,6 +326,7 @@ def _severity_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
                          for severity, column in SEVERITY_COLUMNS.items()])
     fig = px.bar(rows, x="quarter", y="incidents", color="severity", color_discrete_map=SEVERITY_COLORS,
                  category_orders={"severity": SEVERITY_ORDER}, text_auto=True)
+    fig.update_yaxes(**count_ticks(max(now["incidents"], before["incidents"])))
     return layout(fig, x_title="", y_title="incidents opened")
 
 
@@ -336,15 +336,16 @@ def _items_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
                          for column, name in ITEM_MEASURES.items()])
     fig = px.bar(rows, x="measure", y="items", color="quarter", barmode="group", text_auto=True,
                  color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
+    fig.update_yaxes(**count_ticks(rows["items"].max()))
     return layout(fig, x_title="", y_title="action items")
 
 
 def _time_to_close_chart(selection: Filters, previous: Filters, quarter: Quarter):
     curves = pd.concat([query("quarterly_km_curve", **previous.params()).assign(quarter=quarter.previous_label),
                         query("quarterly_km_curve", **selection.params()).assign(quarter=quarter.label)])
-    fig = px.line(curves, x="days", y="still_open", color="quarter", line_shape="hv",
-                  hover_data={"at_risk": True},
+    fig = px.line(curves, x="days", y="still_open", color="quarter", line_shape="hv", custom_data=["at_risk"],
                   color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
+    fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return layout(fig, x_title="days since filed (Kaplan-Meier)", y_title="still open")
 
@@ -356,6 +357,7 @@ def _recurring_chart(services: pd.DataFrame):
     names = {"repeats": "repeats", "repeats_while_items_open": "while the earlier items were open"}
     fig.for_each_trace(lambda trace: trace.update(name=names[trace.name]))
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(rangemode="tozero", **count_ticks(services["repeats"].max()))
     return layout(fig, x_title="incidents that repeated an earlier one", y_title="")
 
 

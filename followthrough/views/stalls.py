@@ -7,12 +7,14 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import CLASS_COLORS, layout, number
+from followthrough.style import CLASS_COLORS, count_ticks, counted, layout, number
 from followthrough.text import plain
-from followthrough.views import (ROW_LIMIT, capped_table, chart, chart_text, first_row, issue_link,
-                                  nothing_to_show)
+from followthrough.views import (ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
+                                  nothing_to_show, table)
 
-CATEGORY_COLORS = {"new": "#969696", "indeterminate": CLASS_COLORS["strategic"], "unknown": "#d9d9d9"}
+# Jira's status categories as its boards name them (done statuses are left out of the time).
+CATEGORY_LABELS = {"new": "To do", "indeterminate": "In progress", "unknown": "No category"}
+CATEGORY_COLORS = {"To do": "#969696", "In progress": CLASS_COLORS["strategic"], "No category": "#d9d9d9"}
 DATE = "D MMM YYYY"
 
 
@@ -22,13 +24,13 @@ def summary(filters: Filters) -> int | None:
     if not figures["items"]:
         nothing_to_show("No strategic action items were filed in this period with these filters.")
         return None
-    threshold = number(figures["threshold_days"])
+    threshold = counted(figures["threshold_days"], "day")
     cols = st.columns(4)
     cols[0].metric("Open at period end", number(figures["open_items"]),
                    help=f"Strategic items filed in the period and still open at its end "
                         f"(of {figures['items']:,} filed).")
     cols[1].metric("Stalled", number(figures["stalled"]),
-                   help=f"Open strategic items with no status change for more than {threshold} days at the "
+                   help=f"Open strategic items with no status change for more than {threshold} at the "
                         "period's end, or never started and older than that.")
     cols[2].metric("Never started", number(figures["never_started"]),
                    help="Stalled items that never left a to-do status.")
@@ -46,18 +48,20 @@ def stalled(filters: Filters) -> None:
     capped_table(rows, {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "status": "Status",
-        "stall_reason": "Why stalled",
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
         "days_without_movement": st.column_config.NumberColumn(
-            "Days without movement",
-            help="Whole days since its last status change (or since it was filed) at the period's end."),
+            "Days unchanged", width=Width.NUMBER,
+            help="Days without movement: whole days since its last status change (or since it was filed) at "
+                 "the period's end."),
         "incidents_while_open": st.column_config.NumberColumn(
-            "Incidents since filed", help="Incidents on its service since it was filed, up to its close or "
-                                          "the as-of time: its cost of delay."),
-        "service": "Service",
-        "owner": "Owner",
-        "team": "Team",
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE),
+            "Incidents since filed", width=Width.NAME,
+            help="Incidents on its service since it was filed, up to its close or the as-of time: its cost "
+                 "of delay."),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
     }, what="stalled items", order="longest without movement first, then most incidents since filed")
     _cost_of_delay(rows)
 
@@ -66,7 +70,7 @@ def _cost_of_delay(stalled_items: pd.DataFrame) -> None:
     st.markdown("**Cost of delay**: the incidents its service had while it waited")
     cost = dict(zip(stalled_items["issue_key"], stalled_items["incidents_while_open"]))
     key = st.selectbox("Stalled item", list(cost), key="stalls_item",
-                       format_func=lambda k: f"{k}: {cost[k]:,} incidents since filed")
+                       format_func=lambda k: f"{k}: {counted(cost[k], 'incident')} since filed")
     incidents = query("stalls_item_incidents", item_key=key, limit=ROW_LIMIT)
     if incidents.empty:
         st.info(f"No incidents on its service since {plain(key)} was filed.")
@@ -74,9 +78,10 @@ def _cost_of_delay(stalled_items: pd.DataFrame) -> None:
     capped_table(incidents, {
         "url": issue_link("Incident"),
         "summary": "Summary",
-        "severity": "Severity",
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format="D MMM YYYY, HH:mm"),
-        "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f"),
+        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format="D MMM YYYY, HH:mm",
+                                                      width=Width.DATETIME),
+        "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
     }, what="incidents", order="newest first")
 
 
@@ -86,20 +91,22 @@ def status_time(filters: Filters) -> None:
     if rows.empty:
         st.info("No status history for the strategic items of this period.")
         return
-    fig = px.bar(rows.assign(status=chart_text(rows["status"])), x="total_days", y="status", orientation="h",
-                 color="status_category", color_discrete_map=CATEGORY_COLORS,
-                 custom_data=["median_days", "items"])
-    fig.update_traces(hovertemplate="%{y}: %{x:,.0f} days in all<br>median %{customdata[0]:.1f} days per item "
-                                    "that was in it (%{customdata[1]} items)<extra></extra>")
+    rows["category"] = rows["status_category"].map(lambda c: CATEGORY_LABELS.get(c, c))
+    hover = [f"{counted(round(r.total_days), 'day')} in all<br>median {number(r.median_days, 1)} days per item "
+             f"that was in it ({counted(r.items, 'item')})" for r in rows.itertuples()]
+    fig = px.bar(rows.assign(status=chart_text(rows["status"]), hover=hover), x="total_days", y="status",
+                 orientation="h", color="category", color_discrete_map=CATEGORY_COLORS, custom_data=["hover"],
+                 category_orders={"category": list(CATEGORY_COLORS)})
+    fig.update_traces(hovertemplate="%{y}: %{customdata[0]}<extra></extra>")
     fig.update_yaxes(autorange="reversed")
     chart(layout(fig, x_title="days in status, all strategic items together", y_title="",
                  height=max(220, 60 + 32 * len(rows))))
     st.caption("Strategic items filed in the period, each status up to when it was left or the as-of time; "
                "time in done statuses is left out.")
     with st.expander("Days by status"):
-        st.dataframe(rows, hide_index=True, column_config={
-            "status": "Status",
-            "status_category": "Category",
+        table(rows, {
+            "status": st.column_config.TextColumn("Status", width=Width.NAME),
+            "category": st.column_config.TextColumn("Category", width=Width.STATUS),
             "items": st.column_config.NumberColumn("Items", help="Items that spent time in this status."),
             "total_days": st.column_config.NumberColumn("Days in all", format="%.0f"),
             "median_days": st.column_config.NumberColumn(
@@ -110,13 +117,16 @@ def status_time(filters: Filters) -> None:
 def aging(filters: Filters) -> None:
     st.subheader("Age of open strategic items")
     rows = query("stalls_aging", **filters.params())
-    fig = px.bar(rows, x="bucket", y="items")
-    fig.update_traces(marker_color=CLASS_COLORS["strategic"],
-                      hovertemplate="%{x}: %{y} open items<extra></extra>")
+    # Every bucket keeps its bar, an empty one labelled 0, so periods compare at a glance.
+    fig = px.bar(rows.assign(hover=rows["items"].map(lambda n: counted(n, "open item"))), x="bucket", y="items",
+                 custom_data=["hover"])
+    fig.update_traces(marker_color=CLASS_COLORS["strategic"], texttemplate="%{y:,d}", textposition="outside",
+                      cliponaxis=False, hovertemplate="%{x}: %{customdata[0]}<extra></extra>")
+    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["items"].max()))
     chart(layout(fig, x_title="age at period end", y_title="open strategic items"))
     by_bucket = rows.set_index("bucket")
     bucket = st.selectbox("Show the items aged", list(by_bucket.index), key="stalls_bucket",
-                          format_func=lambda b: f"{b} ({by_bucket.at[b, 'items']:,} items)")
+                          format_func=lambda b: f"{b} ({counted(by_bucket.at[b, 'items'], 'item')})")
     chosen = by_bucket.loc[bucket]
     items = query("stalls_aging_items", limit=ROW_LIMIT, low=int(chosen["low"]),
                   high=None if pd.isna(chosen["high"]) else int(chosen["high"]), **filters.params())
@@ -141,11 +151,12 @@ def _open_item_columns() -> dict:
     return {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "status": "Status",
-        "owner": "Owner",
-        "team": "Team",
-        "service": "Service",
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE),
-        "days_open": st.column_config.NumberColumn("Days open", help="Whole days open at the period's end."),
-        "is_stalled": st.column_config.CheckboxColumn("Stalled"),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
+        "days_open": st.column_config.NumberColumn("Days open", help="Whole days open at the period's end.",
+                                                   width=Width.SHORT),
+        "is_stalled": st.column_config.CheckboxColumn("Stalled", width=Width.SHORT),
     }
