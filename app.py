@@ -12,7 +12,10 @@ from followthrough.db import NoDatabase, QueryFailed
 from followthrough.filters import sidebar_filters
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-st.set_page_config(page_title="Followthrough", page_icon=":material/fact_check:", layout="wide")
+# An emoji, which the browser draws itself: a :material/...: page icon is fetched from Google's font
+# server, and a self-hosted dashboard must not call out. The pages' icons come from the font
+# Streamlit serves.
+st.set_page_config(page_title="Followthrough", page_icon="✅", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),

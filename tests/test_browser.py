@@ -1,0 +1,407 @@
+"""The running app in Debian's chromium: `streamlit run app.py` against databases built by the real
+ETL, driven through Playwright's sync API.
+
+Checks what AppTest cannot: that a shared link opened first on a fresh server applies its filters,
+that every page renders with its Plotly charts drawn and asks nothing of any server but its own,
+that the Quarterly review's downloads are what they say and the HTML one draws its charts with the
+network cut, and that a hostile Jira summary stays text in the browser.
+
+Each page leaves a full-page screenshot in the test's tmp_path. With FOLLOWTHROUGH_SCREENSHOTS=1
+they go to docs/screenshots/ instead, replacing the README's pictures:
+
+    FOLLOWTHROUGH_SCREENSHOTS=1 .venv/bin/python -m pytest tests/test_browser.py
+
+Waits are on what the page says about itself (see browser_support), never on time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import duckdb
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, chart_count, environment,
+                             full_page_screenshot, start_servers, wait_for_app, wait_for_charts)
+from etl.cli import main
+from etl.config import DEMO_CONFIG
+from followthrough.export import _md
+from followthrough.style import number, percent
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+# Written only on request, so a test run leaves the committed pictures alone.
+SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("FOLLOWTHROUGH_SCREENSHOTS") == "1" else None
+
+# The pages in the sidebar's order: URL path, h1, screenshot name, Plotly charts on the demo data.
+PAGES = [
+    ("/", "Overview", "overview", 1),
+    ("/recurrence", "Recurrence", "recurrence", 2),
+    ("/follow_through", "Follow-through", "follow_through", 2),
+    ("/stalls", "Strategic stalls", "stalls", 2),
+    ("/quarterly", "Quarterly review", "quarterly", 4),
+    ("/explorer", "Incident explorer", "explorer", 0),
+    ("/data_health", "Data health", "data_health", 0),
+]
+
+HOSTILE = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+           '[click](javascript:window.__pwned=1)')
+HOSTILE_KEY = "OPS-2"
+HOSTILE_AS_OF = "2026-07-01T00:00:00"
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+def _incident(number_: int, summary: str, created: str) -> dict:
+    """A Jira v2 incident shaped as the demo configuration reads it."""
+    key = f"OPS-{number_}"
+    return {"id": str(500_000 + number_), "key": key,
+            "self": f"https://demo.followthrough.invalid/rest/api/2/issue/{500_000 + number_}",
+            "fields": {"summary": summary, "issuetype": {"name": "Incident"}, "project": {"key": "OPS"},
+                       "status": {"name": "Open", "statusCategory": {"key": "new"}},
+                       "created": created, "updated": created, "labels": [],
+                       "components": [{"name": "checkout"}],
+                       "customfield_10100": {"value": "Sev 2"}, "customfield_10200": {"value": "Payments"}}}
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory) -> SimpleNamespace:
+    """The demo database, and a small one holding an incident with a hostile summary (older than the
+    newest incident, so the explorer does not open it until it is searched for)."""
+    root = tmp_path_factory.mktemp("browser")
+    demo = root / "demo" / "followthrough.duckdb"
+    with environment(FOLLOWTHROUGH_DB=str(demo), FOLLOWTHROUGH_WAREHOUSE=None, FOLLOWTHROUGH_CONFIG=None):
+        assert main(["demo", "--incidents", "200"]) == 0
+
+    hostile = root / "hostile" / "followthrough.duckdb"
+    source = root / "hostile-issues.ndjson"
+    source.write_text("\n".join(json.dumps(issue) for issue in (
+        _incident(1, "Checkout latency after deploy", "2026-05-01T10:00:00.000+0000"),
+        _incident(2, HOSTILE, "2026-05-02T10:00:00.000+0000"),
+        _incident(3, "Checkout timeouts during flash sale", "2026-06-01T10:00:00.000+0000"))) + "\n")
+    with environment(FOLLOWTHROUGH_DB=str(hostile), FOLLOWTHROUGH_WAREHOUSE=str(hostile.with_name("warehouse.duckdb")),
+                     FOLLOWTHROUGH_CONFIG=None):
+        assert main(["--config", str(DEMO_CONFIG), "import-json", str(source), "--as-of", HOSTILE_AS_OF]) == 0
+    return SimpleNamespace(root=root, demo=demo, hostile=hostile)
+
+
+@pytest.fixture(scope="module")
+def servers(databases):
+    """One `streamlit run app.py` per database, started together; fails with the log if one does not
+    answer /_stcore/health within 60 s."""
+    demo, hostile = start_servers((databases.demo, databases.root / "demo-server.log"),
+                                  (databases.hostile, databases.root / "hostile-server.log"))
+    yield SimpleNamespace(demo=demo, hostile=hostile)
+    for server in (demo, hostile):
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page in a fresh browser context that records what should never happen: uncaught script
+    errors, dialogs, and requests leaving for anywhere but the server (which are refused)."""
+
+    def __init__(self, browser, server, artifacts: Path, name: str):
+        self.server, self.artifacts, self.name = server, artifacts, name
+        self.context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC",
+                                           reduced_motion="reduce", accept_downloads=True)
+        self.context.set_default_timeout(PAGE_MS)
+        self.outside: list[str] = []
+        local = re.escape(server.url) + "/"
+        self.context.route(re.compile(rf"^(?!{local})"), self._refuse)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def _refuse(self, route) -> None:
+        self.outside.append(route.request.url)
+        route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, path: str, title: str):
+        self.server.pages_opened += 1
+        self.page.goto(self.server.url + path)
+        wait_for_app(self.page, title)
+        return self.page
+
+    @contextmanager
+    def evidence(self, what: str):
+        """On failure, keeps a screenshot and the server's log tail beside the test's tmp files."""
+        try:
+            yield
+        except BaseException as exc:
+            shot = self.artifacts / f"{self.name}-{what}.png"
+            try:
+                self.page.screenshot(path=str(shot), full_page=True)
+            except Exception:  # noqa: BLE001 - the original failure matters, not this one
+                pass
+            log_tail = "\n".join(self.server.log().splitlines()[-40:])
+            exc.add_note(f"screenshot: {shot}\nserver log (tail):\n{log_tail}")
+            raise
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, tmp_path, request):
+    tabs = []
+
+    def open_tab(server) -> Tab:
+        tabs.append(Tab(browser, server, tmp_path, re.sub(r"\W+", "_", request.node.name)))
+        return tabs[-1]
+    yield open_tab
+    for t in tabs:
+        t.close()
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def sql(db: Path, text: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(text, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def metrics(page) -> dict[str, str]:
+    """Every st.metric on the page: label -> value as shown."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-testid="stMetric"]')]
+        .map(m => [m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+                   m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
+
+
+def sidebar_multiselect(page, label: str):
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(rf"^{re.escape(label)}$")))
+
+
+def assert_page_healthy(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, "the page shows an exception"
+    errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert not errors, f"the page shows an error: {errors}"
+
+
+def assert_server_quiet(server) -> None:
+    assert not server.errors_logged(), "the server logged errors:\n" + "\n".join(server.errors_logged())
+
+
+# -- tests ----------------------------------------------------------------------------------------
+# A shared link must work as the first page a freshly started server serves (app.py explains why),
+# so this test comes first in the file and checks it still is first.
+
+def test_a_shared_link_opened_first_applies_its_filters(servers, databases, tab):
+    server = servers.demo
+    assert server.pages_opened == 0, "this test must open the server's first page: keep it first in the file"
+    t = tab(server)
+    link = "/recurrence?from=2025-01-01&to=2025-12-31&severity=SEV-1&severity=SEV-2"
+    with t.evidence("deep-link"):
+        page = t.open(link, "Recurrence")
+        assert_page_healthy(page)
+
+        expect(sidebar_multiselect(page, "Severity").locator("[data-tag]")).to_have_text(["SEV-1", "SEV-2"])
+        for other in ("Service", "Team"):
+            expect(sidebar_multiselect(page, other).locator("[data-tag]")).to_have_count(0)
+        period = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').inner_text()
+        period = re.sub(r"\s+", "", period).removeprefix("Period")
+        assert period == "2025/01/01–2025/12/31", f"the sidebar's period shows {period}"
+        expect(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first).to_have_text(
+            "01 Jan 2025 – 31 Dec 2025; severity: SEV-1, SEV-2")
+        # The filters are written back, so the address bar still reproduces the view.
+        query = urlparse(page.url).query
+        assert query == "from=2025-01-01&to=2025-12-31&severity=SEV-1&severity=SEV-2", page.url
+
+        # The headline figures are those of the filtered selection, read from the database itself.
+        def repeats_and_incidents(start, end, severities):
+            return sql(databases.demo, """
+                SELECT count(r.issue_key), count(*) FROM marts.incidents AS i
+                LEFT JOIN marts.recurrences AS r USING (issue_key)
+                WHERE i.created_at >= ?::DATE AND i.created_at < ?::DATE + 1
+                  AND (? IS NULL OR list_contains(?, i.severity))""", [start, end, severities, severities])[0]
+        repeats, incidents = repeats_and_incidents("2025-01-01", "2025-12-31", ["SEV-1", "SEV-2"])
+        everything = repeats_and_incidents("2025-11-02", "2026-11-01", None)   # the default: 12 months to as-of
+        assert (repeats, incidents) != everything, "the filter should make a difference on the demo data"
+        shown = metrics(page)
+        assert shown["Repeats"] == number(repeats)
+        assert shown["Recurrence rate"] == percent(repeats / incidents)
+    assert not t.errors and not t.dialogs
+    assert not t.outside, f"requests beyond the server: {t.outside}"
+
+
+def show_a_telling_incident(page, db: Path) -> None:
+    """The explorer opens on the newest incident with action items, usually still being worked on;
+    the screenshot shows the newest resolved repeat with both open and closed action items instead."""
+    key = sql(db, """
+        SELECT i.issue_key FROM marts.incidents AS i
+        JOIN marts.recurrences AS r USING (issue_key)
+        JOIN marts.action_item_states AS a ON a.incident_key = i.issue_key
+        WHERE i.is_resolved AND i.created_at >= (SELECT as_of FROM marts.build_info) - INTERVAL 300 DAY
+        GROUP BY i.issue_key, i.created_at
+        HAVING bool_or(a.is_open) AND bool_or(NOT a.is_open)
+        ORDER BY i.created_at DESC LIMIT 1""")[0][0]
+    choice = page.get_by_role("combobox", name="Incident to look at")
+    choice.click()
+    choice.fill(key)
+    page.get_by_role("option", name=key, exact=True).click()
+    expect(page.get_by_role("heading", name=key, exact=True)).to_be_visible()
+    choice.blur()
+    page.mouse.move(VIEWPORT["width"] - 5, VIEWPORT["height"] - 5)   # off the sidebar, which shows a button on hover
+    wait_for_app(page, "Incident explorer")
+
+
+@pytest.mark.parametrize("path, title, name, charts", PAGES, ids=[p[2] for p in PAGES])
+def test_every_page_renders_with_its_charts(servers, databases, tab, tmp_path, path, title, name, charts):
+    t = tab(servers.demo)
+    with t.evidence(name):
+        page = t.open(path, title)
+        assert_page_healthy(page)
+        if name == "explorer":
+            show_a_telling_incident(page, databases.demo)
+
+        # The sidebar lists every page, at the paths st.navigation derives from the page files.
+        hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("links => links.map(a => a.href)")
+        assert [urlparse(h).path for h in hrefs] == [p[0] for p in PAGES]
+
+        if charts:
+            wait_for_charts(page, charts)
+        assert chart_count(page) == charts
+        for table in page.locator('[data-testid="stDataFrame"]').all():
+            if table.is_visible():   # tables in closed expanders are drawn only when opened
+                expect(table.locator("canvas").first).to_be_attached()
+        full_page_screenshot(page, (SCREENSHOTS or tmp_path) / f"{name}.png")
+        assert_page_healthy(page)
+    assert not t.errors, t.errors
+    assert not t.dialogs, t.dialogs
+    assert not t.outside, f"requests beyond the server: {t.outside}"
+    assert_server_quiet(servers.demo)
+
+
+def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(servers, tab, tmp_path):
+    t = tab(servers.demo)
+    with t.evidence("quarterly-downloads"):
+        page = t.open("/quarterly", "Quarterly review")
+        wait_for_charts(page, 4)
+        quarter = page.get_by_role("combobox", name="Quarter").input_value()
+        assert re.fullmatch(r"\d{4} Q[1-4]", quarter), quarter
+        figures = metrics(page)
+        assert len(figures) == 14, figures
+        sentences = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] li').all_inner_texts()
+        assert sentences, "the summary has no sentences"
+
+        def download(label: str, into: Path) -> Path:
+            with page.expect_download() as started:
+                page.get_by_role("button", name=label).click()
+            done = started.value
+            assert done.failure() is None, done.failure()
+            target = into / done.suggested_filename
+            done.save_as(target)
+            return target
+
+        title = f"Incident review {quarter}"
+        markdown = download("Markdown, for an email or wiki", tmp_path)
+        assert markdown.name == f"{title}.md"
+        text = markdown.read_text()
+        assert text.startswith(f"# {title}\n")
+        assert "\n## Summary\n" in text and "\n## Figures\n" in text
+        for sentence in sentences:
+            assert f"- {_md(sentence)}" in text, sentence
+        for label, value in figures.items():   # each figure as the page shows it, this quarter's column
+            assert f"| {_md(label)} | {_md(value)} |" in text, (label, value)
+
+        html = download("HTML page with the charts", tmp_path)
+        assert html.name == f"{title}.html"
+        page_html = html.read_text()
+        assert f"<h1>{title}</h1>" in page_html
+        assert re.search(r"plotly\.js v\d+\.\d+\.\d+", page_html), "plotly.js is not inlined"
+        assert len(page_html) > 1_000_000, "too small to hold plotly.js"
+        assert not re.search(r"<script[^>]*\ssrc\s*=", page_html, re.IGNORECASE), "a script is loaded from elsewhere"
+        assert not re.search(r"<link[^>]*\shref\s*=\s*[\"']?(https?:)?//", page_html, re.IGNORECASE)
+        assert page_html.count('class="plotly-graph-div"') == 4
+
+        archive = download("Tables as CSV (zip)", tmp_path)
+        with zipfile.ZipFile(archive) as zipped:
+            assert sorted(zipped.namelist()) == sorted(
+                ["figures.csv", "stalled-strategic-items.csv", "services-that-recur-most.csv", "incidents.csv",
+                 "action-items.csv"])
+    assert not t.errors, t.errors
+    assert not t.outside, f"requests beyond the server: {t.outside}"
+
+    # The HTML report with every request refused but its own file: the charts still draw.
+    offline = t.context.browser.new_context(viewport=VIEWPORT)
+    try:
+        refused: list[str] = []
+
+        def only_the_file(route):
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+        offline.route("**/*", only_the_file)
+        report = offline.new_page()
+        errors: list[str] = []
+        report.on("pageerror", lambda error: errors.append(str(error)))
+        report.goto(html.as_uri())
+        wait_for_charts(report, 4, root="body", timeout=PAGE_MS)
+        assert report.locator("table").count() >= 1
+        assert not refused, f"the report tried to load {refused}"
+        assert not errors, errors
+    finally:
+        offline.close()
+
+
+def test_a_hostile_summary_stays_text_in_the_incident_explorer(servers, tab):
+    t = tab(servers.hostile)
+    with t.evidence("hostile"):
+        page = t.open("/explorer", "Incident explorer")
+        assert_page_healthy(page)
+        # The newest incident is open to begin with; the hostile one only once it is searched for.
+        expect(page.get_by_role("heading", name="OPS-3", exact=True)).to_be_visible()
+
+        search = page.get_by_role("textbox", name="Search")
+        search.fill("pwned")
+        search.press("Enter")
+        expect(page.get_by_role("heading", name=HOSTILE_KEY, exact=True)).to_be_visible()
+        wait_for_app(page, "Incident explorer")
+        assert_page_healthy(page)
+
+        summary = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p').filter(
+            has_text="<script>")
+        expect(summary).to_have_count(1)
+        expect(summary).to_be_visible()
+        assert summary.inner_text() == HOSTILE, "the summary should show exactly as typed"
+
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("""() => ({
+            scripts: document.querySelectorAll('[data-testid="stMain"] script').length,
+            images: document.querySelectorAll('img[src="x"], img[onerror]').length,
+            links: document.querySelectorAll('a[href^="javascript:" i]').length})""") == {
+            "scripts": 0, "images": 0, "links": 0}
+    assert not t.dialogs, t.dialogs
+    assert not [url for url in t.requests if urlparse(url).path.endswith("/x")], "the <img> was rendered"
+    assert not t.errors, t.errors
+    assert not t.outside, f"requests beyond the server: {t.outside}"
+    assert_server_quiet(servers.hostile)
