@@ -20,7 +20,6 @@ kept in bench/out/results.json, so parts run at different times add up to one re
 from __future__ import annotations
 
 import argparse
-import importlib
 import math
 import sys
 import time
@@ -125,16 +124,15 @@ def _measure(args) -> None:
             save_result("pandas", size, pandas_alternative.measure(ds, publish_record, log=log, repeat=args.repeat))
 
     if "sync" in args.parts:
-        sizes = args.sync_sizes or [s for s in args.sizes if s <= SYNC_DEFAULT_MAX]
-        run_sync = _sync_function()
-        if isinstance(run_sync, str):
-            log(f"sync: not measured: {run_sync}")
-            save_result("sync_gap", 0, {"reason": run_sync})
-        else:
-            for size in sizes:
-                log(f"sync {size:,} issues (bench/sync_bench.py) ...")
-                save_result("sync", size, run_sync(size))
-            save_result("sync_gap", 0, {"reason": None})
+        from bench.sync_bench import bench_size
+
+        for size in args.sync_sizes or [s for s in args.sizes if s <= SYNC_DEFAULT_MAX]:
+            log(f"sync {size:,} issues (bench/sync_bench.py) ...")
+            began = time.monotonic()
+            _, download, sync = bench_size(size)
+            save_result("sync", size, {"issues": sync["issues"], "download": download, "sync": sync,
+                                       "ratio": download["rate"] / sync["rate"],
+                                       "wall_seconds": time.monotonic() - began})
 
     if "dashboard" in args.parts:
         for size in args.dashboard_sizes:
@@ -145,39 +143,6 @@ def _measure(args) -> None:
             save_result("dashboard", size, dashboard_bench.measure(ds, log=log, warm_runs=args.warm_runs,
                                                                   repeat=args.repeat))
     log(f"measured in {time.monotonic() - started:.0f} s")
-
-
-def _sync_function():
-    """bench/sync_bench.py's per-size function, or why there is none (a string)."""
-    path = ROOT / "bench" / "sync_bench.py"
-    if not path.exists():
-        return "bench/sync_bench.py does not exist yet"
-    try:
-        module = importlib.import_module("bench.sync_bench")
-    except Exception as exc:  # its author is still writing it
-        return f"bench/sync_bench.py does not import: {type(exc).__name__}: {exc}"
-    for name in ("bench_size", "measure", "run_size", "_bench"):
-        function = getattr(module, name, None)
-        if callable(function):
-            break
-    else:
-        return "bench/sync_bench.py offers no per-size function (looked for bench_size, measure, run_size, _bench)"
-
-    def run(size: int) -> dict:
-        began = time.monotonic()
-        out = function(size)
-        # sync_bench._bench returns (size, download, sync), each child's {issues, seconds, rate, peak_mb}
-        if isinstance(out, tuple) and len(out) == 3:
-            _, download, sync = out
-            record = {"issues": sync["issues"], "download": download, "sync": sync,
-                      "ratio": download["rate"] / sync["rate"]}
-        else:
-            record = {"raw": out}
-        record["function"] = f"bench.sync_bench.{function.__name__}"
-        record["wall_seconds"] = time.monotonic() - began
-        return record
-
-    return run
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -198,9 +163,7 @@ def render(results: dict, args) -> str:
     pandas = {int(k): v for k, v in results.get("pandas", {}).items()}
     sync = {int(k): v for k, v in results.get("sync", {}).items()}
     dashboard = {int(k): v for k, v in results.get("dashboard", {}).items()}
-    sync_gap = results.get("sync_gap", {}).get("0", {}).get("reason")
-    if "sync_gap" not in results and not sync:
-        sync_gap = "not run yet (python -m bench --parts sync)"
+    sync_gap = None if sync else "not run yet (python -m bench --parts sync)"
     m, v = machine(), versions()
     dates = sorted(r["measured_at"] for part in ("publish", "pandas", "sync", "dashboard")
                    for r in results.get(part, {}).values())
@@ -313,13 +276,10 @@ def render(results: dict, args) -> str:
         rows = []
         for size in sorted(sync):
             r = sync[size]
-            if "download" in r:
-                rows.append([f"{r['issues']:,}", f"{r['download']['rate']:,.0f}/s", f"{r['sync']['rate']:,.0f}/s",
-                             f"{r['ratio']:.2f}×", fmt_seconds(r["sync"]["seconds"]), fmt_mb(r["download"]["peak_mb"]),
-                             fmt_mb(r["sync"]["peak_mb"]), fmt_mb(r["sync"].get("duckdb_mb")),
-                             fmt_mb(r["sync"].get("store_mb"))])
-            else:
-                rows.append([f"{size:,}", str(r.get("raw"))[:80], "", "", "", "", "", "", ""])
+            rows.append([f"{r['issues']:,}", f"{r['download']['rate']:,.0f}/s", f"{r['sync']['rate']:,.0f}/s",
+                         f"{r['ratio']:.2f}×", fmt_seconds(r["sync"]["seconds"]), fmt_mb(r["download"]["peak_mb"]),
+                         fmt_mb(r["sync"]["peak_mb"]), fmt_mb(r["sync"].get("duckdb_mb")),
+                         fmt_mb(r["sync"].get("store_mb"))])
         out += ["From `bench/sync_bench.py` (a fake Jira Cloud site in its own process; one child only downloads the",
                 "pages and bulk changelogs a sync asks for, the other runs the real sync into a fresh raw store).", "",
                 markdown_table(["issues", "download", "sync", "download rate / sync rate", "sync time",
