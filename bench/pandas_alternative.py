@@ -165,7 +165,7 @@ def compare(ours: dict, theirs: dict) -> list[str]:
     return problems
 
 
-def measure(ds, publish_record: dict | None, log=print, repeat: int = 1) -> dict:
+def measure(ds, log=print, repeat: int = 1) -> dict:
     from bench.common import best_of, run_child
 
     log(f"  pandas notebook on {ds.issues:,} issues ...")
@@ -180,7 +180,4 @@ def measure(ds, publish_record: dict | None, log=print, repeat: int = 1) -> dict
         record["disagreements"] = compare(marts, pandas_run.result["figures"])
         log("    figures agree with the marts" if not record["disagreements"]
             else "    DISAGREE: " + "; ".join(record["disagreements"]))
-    if publish_record:
-        record["speedup"] = pandas_run.seconds / publish_record["publish_seconds"]
-        record["memory_ratio"] = publish_record["publish_peak_mb"] / pandas_run.peak_mb
     return record

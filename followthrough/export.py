@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from urllib.parse import quote
 
 import pandas as pd
+import plotly.io
 
 # Inline Markdown syntax only: text never starts a line here (newlines are flattened), so block
 # syntax such as "#" or "-" is harmless and left readable in the pasted text.
@@ -64,14 +65,14 @@ def markdown_table(rows: pd.DataFrame) -> str:
 def html_report(title: str, meta: list[str], summary: list[str], figures: list[tuple[str, object]],
                 tables: list[Table]) -> str:
     """One self-contained page: plotly.js is inlined once, before the first chart, so the file
-    opens offline and loads nothing from anywhere."""
+    opens offline and loads nothing from anywhere. A figure is a Plotly figure or its JSON dict."""
     body = [f"<h1>{_html(title)}</h1>", *(f'<p class="meta">{_html(line)}</p>' for line in meta)]
     if summary:
         body += ["<h2>Summary</h2>", "<ul>", *(f"<li>{_html(s)}</li>" for s in summary), "</ul>"]
     for position, (chart_title, fig) in enumerate(figures):
         body += [f"<h2>{_html(chart_title)}</h2>",
-                 fig.to_html(include_plotlyjs=position == 0, full_html=False,
-                             config={"displaylogo": False, "responsive": True})]
+                 plotly.io.to_html(fig, include_plotlyjs=position == 0, full_html=False,
+                                   config={"displaylogo": False, "responsive": True})]
     for table in tables:
         body.append(f"<h2>{_html(table.title)}</h2>")
         if table.note:

@@ -6,6 +6,7 @@ are links that read as their key, and every chart gets the same toolbar.
 """
 from __future__ import annotations
 
+import functools
 import html
 
 import pandas as pd
@@ -46,6 +47,22 @@ def issue_link(label: str = "Issue", help: str | None = None):
 
 def chart(fig) -> None:
     st.plotly_chart(fig, config=PLOTLY_CONFIG)
+
+
+def cached_figure(build):
+    """For a function that builds a figure from data alone. Plotly Express spends some 40 ms on
+    each figure at every rerun, most of a page whose queries are cached; the figure's JSON, cached
+    by the builder's arguments, is all st.plotly_chart and the HTML report need."""
+    @functools.wraps(build)
+    def cached(*args) -> dict:
+        return _figure_json(build.__module__, build.__qualname__, *args)
+    return cached
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figure_json(module: str, name: str, *args) -> dict:
+    build = getattr(__import__(module, fromlist=[name]), name).__wrapped__
+    return build(*args).to_plotly_json()
 
 
 def table(rows: pd.DataFrame, columns: dict) -> None:

@@ -17,7 +17,7 @@ from followthrough.filters import Filters
 from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change,
                                  duration_days, layout, number, percent)
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, STILL_OPEN_HOVER, Width, capped_table, chart, chart_text, issue_link
+from followthrough.views import ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure, capped_table, chart, chart_text, issue_link
 
 TOP = 10
 DATETIME = "D MMM YYYY, HH:mm"
@@ -309,7 +309,8 @@ def charts(now: pd.Series, before: pd.Series, services: pd.DataFrame, selection:
     """Shows and returns the charts, two to a row, each with its title."""
     shown = [("Incidents by severity", _severity_chart(now, before, quarter)),
              ("Action items filed in the quarter", _items_chart(now, before, quarter)),
-             ("Share of the quarter's action items still open", _time_to_close_chart(selection, previous, quarter))]
+             ("Share of the quarter's action items still open", _time_to_close_chart(_curves(selection, previous, quarter),
+                                                                                      quarter))]
     if not services.empty:
         shown.append(("Services that recur most", _recurring_chart(services)))
     for start in range(0, len(shown), 2):
@@ -320,6 +321,7 @@ def charts(now: pd.Series, before: pd.Series, services: pd.DataFrame, selection:
     return shown
 
 
+@cached_figure
 def _severity_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
     rows = pd.DataFrame([{"quarter": label, "severity": severity, "incidents": row[column]}
                          for label, row in ((quarter.previous_label, before), (quarter.label, now))
@@ -330,6 +332,7 @@ def _severity_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
     return layout(fig, x_title="", y_title="incidents opened")
 
 
+@cached_figure
 def _items_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
     rows = pd.DataFrame([{"quarter": label, "measure": name, "items": row[column]}
                          for label, row in ((quarter.previous_label, before), (quarter.label, now))
@@ -340,9 +343,13 @@ def _items_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
     return layout(fig, x_title="", y_title="action items")
 
 
-def _time_to_close_chart(selection: Filters, previous: Filters, quarter: Quarter):
-    curves = pd.concat([query("quarterly_km_curve", **previous.params()).assign(quarter=quarter.previous_label),
-                        query("quarterly_km_curve", **selection.params()).assign(quarter=quarter.label)])
+def _curves(selection: Filters, previous: Filters, quarter: Quarter) -> pd.DataFrame:
+    return pd.concat([query("quarterly_km_curve", **previous.params()).assign(quarter=quarter.previous_label),
+                      query("quarterly_km_curve", **selection.params()).assign(quarter=quarter.label)])
+
+
+@cached_figure
+def _time_to_close_chart(curves: pd.DataFrame, quarter: Quarter):
     fig = px.line(curves, x="days", y="still_open", color="quarter", line_shape="hv", custom_data=["at_risk"],
                   color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
     fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
@@ -350,6 +357,7 @@ def _time_to_close_chart(selection: Filters, previous: Filters, quarter: Quarter
     return layout(fig, x_title="days since filed (Kaplan-Meier)", y_title="still open")
 
 
+@cached_figure
 def _recurring_chart(services: pd.DataFrame):
     fig = px.bar(services.assign(service=chart_text(services["service"])), y="service",
                  x=["repeats", "repeats_while_items_open"], barmode="group", orientation="h",
