@@ -22,6 +22,7 @@ STILL_OPEN_HOVER = ("%{fullData.name}, day %{x}: %{y:.0%} still open<br>"
                     "items open at the start of the day: %{customdata[0]:,}<extra></extra>")
 # What a table shows for a missing value, instead of Streamlit's "None".
 MISSING = "–"
+DATETIME = "D MMM YYYY, HH:mm"
 
 
 class Width:
@@ -43,6 +44,26 @@ class Width:
 def issue_link(label: str = "Issue", help: str | None = None):
     """A Jira browse URL shown as the issue key it ends with."""
     return st.column_config.LinkColumn(label, display_text=r"/browse/([^/?#]+)$", help=help, width=Width.KEY)
+
+
+def incident_columns(**more) -> dict:
+    """The columns of every table of incidents, in order, with `more` (column -> its config)
+    before the incident it repeats."""
+    return {
+        "url": issue_link("Incident"),
+        "summary": "Summary",
+        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
+        **more,
+        "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.",
+                                                 width=Width.KEY),
+    }
+
+
+DAYS_TO_RESOLVE = st.column_config.NumberColumn("Days to resolve", format="%.1f", width=Width.NUMBER)
 
 
 def chart(fig) -> None:

@@ -10,10 +10,10 @@ from followthrough.export import web_url
 from followthrough.filters import Filters
 from followthrough.style import duration_days
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, Width, capped_table, issue_link, table
+from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, Width, capped_table, incident_columns,
+                                 issue_link, table)
 
 STATUSES = {"all": "All", "open": "Open", "resolved": "Resolved"}
-DATETIME = "D MMM YYYY, HH:mm"
 
 
 def search(filters: Filters) -> pd.DataFrame | None:
@@ -28,21 +28,12 @@ def search(filters: Filters) -> pd.DataFrame | None:
         st.info("No incident matches. Clear the search, choose another status, or widen the period and "
                 "filters in the sidebar.")
         return None
-    capped_table(rows, {
-        "url": issue_link("Incident"),
-        "summary": "Summary",
-        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
-        "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
-        "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f", width=Width.NUMBER),
-        "action_items": st.column_config.NumberColumn("Action items", width=Width.SHORT),
-        "open_action_items": st.column_config.NumberColumn("Open items", help="Open at the as-of time.",
-                                                           width=Width.SHORT),
-        "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.",
-                                                 width=Width.KEY),
-    }, what="matching incidents", order="newest first")
+    capped_table(rows, incident_columns(
+        days_to_resolve=DAYS_TO_RESOLVE,
+        action_items=st.column_config.NumberColumn("Action items", width=Width.SHORT),
+        open_action_items=st.column_config.NumberColumn("Open items", help="Open at the as-of time.",
+                                                        width=Width.SHORT),
+    ), what="matching incidents", order="newest first")
     return rows
 
 

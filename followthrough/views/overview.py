@@ -8,10 +8,10 @@ from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import (SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change, duration_days,
                                  layout, number, percent)
-from followthrough.views import ROW_LIMIT, Width, capped_table, chart, first_row, issue_link, nothing_to_show
+from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, first_row, incident_columns,
+                                 issue_link, nothing_to_show)
 
 GRAINS = {"Week": "week", "Month": "month"}
-DATETIME = "D MMM YYYY, HH:mm"
 # Every row of figures in as many columns as the widest, so each lines up with the one above.
 FIGURES_PER_ROW = 5
 
@@ -126,18 +126,9 @@ def rows_behind(filters: Filters) -> None:
     params = filters.params()
     with st.expander("Incidents in this period"):
         incidents = query("overview_incidents", limit=ROW_LIMIT, **params)
-        capped_table(incidents, {
-            "url": issue_link(),
-            "summary": "Summary",
-            "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
-            "service": st.column_config.TextColumn("Service", width=Width.NAME),
-            "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
-            "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
-            "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
-            "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.",
-                                                     width=Width.KEY),
-        }, what="incidents", order="newest first")
+        capped_table(incidents, incident_columns(
+            hours_to_resolve=st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
+        ), what="incidents", order="newest first")
     with st.expander("Action items filed in this period"):
         items = query("overview_items", limit=ROW_LIMIT, **params)
         capped_table(items, {

@@ -17,10 +17,10 @@ from followthrough.filters import Filters
 from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change,
                                  duration_days, layout, number, percent)
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure, capped_table, chart, chart_text, issue_link
+from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure,
+                                 capped_table, chart, chart_text, incident_columns, issue_link)
 
 TOP = 10
-DATETIME = "D MMM YYYY, HH:mm"
 SEVERITY_COLUMNS = {"SEV-1": "sev1", "SEV-2": "sev2", "SEV-3": "sev3", "SEV-4": "sev4", "(none)": "no_severity"}
 ITEM_MEASURES = {"items_filed": "Filed", "items_closed": "Closed by quarter end",
                  "items_open_at_end": "Open at quarter end", "items_overdue_at_end": "Overdue at quarter end"}
@@ -49,17 +49,7 @@ SERVICE_COLUMNS = {
     "incidents": st.column_config.NumberColumn("Incidents"),
     "repeat_share": st.column_config.NumberColumn("Share repeats", format="percent"),
 }
-INCIDENT_COLUMNS = {
-    "url": issue_link("Incident"),
-    "summary": "Summary",
-    "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
-    "service": st.column_config.TextColumn("Service", width=Width.NAME),
-    "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-    "status": st.column_config.TextColumn("Status", width=Width.STATUS),
-    "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
-    "days_to_resolve": st.column_config.NumberColumn("Days to resolve", format="%.1f", width=Width.NUMBER),
-    "repeat_of": st.column_config.TextColumn("Repeat of", help="The earlier incident it repeats.", width=Width.KEY),
-}
+INCIDENT_COLUMNS = incident_columns(days_to_resolve=DAYS_TO_RESOLVE)
 ITEM_COLUMNS = {
     "url": issue_link("Item"),
     "summary": "Summary",
@@ -307,10 +297,10 @@ def _missing(value) -> bool:
 def charts(now: pd.Series, before: pd.Series, services: pd.DataFrame, selection: Filters, previous: Filters,
            quarter: Quarter) -> list[tuple[str, object]]:
     """Shows and returns the charts, two to a row, each with its title."""
+    curves = _curves(selection, previous, quarter)
     shown = [("Incidents by severity", _severity_chart(now, before, quarter)),
              ("Action items filed in the quarter", _items_chart(now, before, quarter)),
-             ("Share of the quarter's action items still open", _time_to_close_chart(_curves(selection, previous, quarter),
-                                                                                      quarter))]
+             ("Share of the quarter's action items still open", _time_to_close_chart(curves, quarter))]
     if not services.empty:
         shown.append(("Services that recur most", _recurring_chart(services)))
     for start in range(0, len(shown), 2):
