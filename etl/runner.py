@@ -46,6 +46,8 @@ def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR) ->
             statement = f"CREATE OR REPLACE TEMP VIEW {name} AS\n{body}"
         elif body.startswith("-- materialize: temp table"):
             statement = f"CREATE OR REPLACE TEMP TABLE {name} AS\n{body}"
+        elif body.startswith("-- materialize: view"):
+            statement = f"CREATE OR REPLACE VIEW {schema}.{name} AS\n{body}"
         else:
             statement = f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{body}"
         try:
