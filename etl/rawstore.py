@@ -169,48 +169,54 @@ class RawStore:
         self.con.register("incoming_batch", batch)
         try:
             self.con.execute("CREATE OR REPLACE TEMP TABLE incoming AS "
-                             "SELECT ord, payload::JSON AS payload FROM incoming_batch")
+                             "SELECT ord, ?::TIMESTAMP AS fetched_at, payload::JSON AS payload FROM incoming_batch",
+                             [fetched_at])
         finally:
             self.con.unregister("incoming_batch")
-        return self._insert_incoming(load_id, fetched_at)
+        return self._insert_incoming(load_id)
 
     def add_json_document(self, load_id: int, body: str, fetched_at: datetime, path: str = "$.issues[*]") -> int:
         """Store the issues inside one JSON document (a search page, an array) without
         re-serialising them in Python: DuckDB splits the text, so each stored issue is verbatim."""
-        return self.add_json_documents(load_id, [body], fetched_at, path)
+        return self.add_json_documents(load_id, [(body, fetched_at)], path)
 
-    def add_json_documents(self, load_id: int, bodies: list[str], fetched_at: datetime,
+    def add_json_documents(self, load_id: int, documents: list[tuple[str, datetime]],
                            path: str = "$.issues[*]") -> int:
-        """Several documents in one statement, in order: a sync stores a batch of pages at once."""
+        """Several (body, fetched at) documents in one statement, in order: a sync stores a batch of
+        pages at once, each with the time it arrived, which orders versions of an issue."""
         self.con.execute("""
             CREATE OR REPLACE TEMP TABLE incoming AS
-            SELECT row_number() OVER (ORDER BY document, position) - 1 AS ord, payload
-            FROM (SELECT document, generate_subscripts(items, 1) AS position, unnest(items) AS payload
-                  FROM (SELECT generate_subscripts(bodies, 1) AS document,
+            SELECT row_number() OVER (ORDER BY document, position) - 1 AS ord, fetched_at, payload
+            FROM (SELECT document, fetched_at, generate_subscripts(items, 1) AS position, unnest(items) AS payload
+                  FROM (SELECT generate_subscripts(bodies, 1) AS document, unnest(times) AS fetched_at,
                                json_extract(unnest(bodies)::JSON, ?) AS items
-                        FROM (SELECT ?::VARCHAR[] AS bodies)))
-        """, [path, bodies])
-        return self._insert_incoming(load_id, fetched_at)
+                        FROM (SELECT ?::VARCHAR[] AS bodies, ?::TIMESTAMP[] AS times)))
+        """, [path, [body for body, _ in documents], [at for _, at in documents]])
+        return self._insert_incoming(load_id)
 
-    def add_search_pages(self, load_id: int, bodies: list[str], fetched_at: datetime) -> int:
-        """Store the issues of Jira search response bodies."""
-        return self.add_json_documents(load_id, bodies, fetched_at, "$.issues[*]")
+    def add_search_pages(self, load_id: int, pages: list[tuple[str, datetime]]) -> int:
+        """Store the issues of Jira search responses, given as (body, fetched at)."""
+        return self.add_json_documents(load_id, pages, "$.issues[*]")
 
-    def _insert_incoming(self, load_id: int, fetched_at: datetime) -> int:
+    def _insert_incoming(self, load_id: int) -> int:
         inserted = self.con.execute("""
             INSERT INTO raw_issues
-            SELECT nextval('raw_seq'), ?, ?, id, key, updated, md5, payload
+            SELECT nextval('raw_seq'), ?, fetched_at, id, key, updated, md5, payload
             FROM (
-                SELECT payload ->> 'id' AS id, payload ->> 'key' AS key,
-                       payload -> 'fields' ->> 'updated' AS updated,
-                       md5(json(payload)::VARCHAR) AS md5, payload, ord
-                FROM incoming
-                QUALIFY row_number() OVER (PARTITION BY md5 ORDER BY ord) = 1
-            ) AS i
-            WHERE NOT EXISTS (SELECT 1 FROM raw_issues AS r
-                              WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id)
-            ORDER BY ord
-        """, [load_id, fetched_at]).fetchall()[0][0]
+                SELECT *
+                FROM (
+                    SELECT payload ->> 'id' AS id, payload ->> 'key' AS key,
+                           payload -> 'fields' ->> 'updated' AS updated,
+                           md5(json(payload)::VARCHAR) AS md5, payload, ord, fetched_at
+                    FROM incoming
+                    QUALIFY row_number() OVER (PARTITION BY md5 ORDER BY ord) = 1
+                ) AS i
+                WHERE NOT EXISTS (SELECT 1 FROM raw_issues AS r
+                                  WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id)
+                -- Sorted before nextval, so seq follows arrival where one thread numbers the rows.
+                ORDER BY ord
+            )
+        """, [load_id]).fetchall()[0][0]
         return inserted
 
     def add_histories(self, load_id: int, entries: list[dict], fetched_at: datetime) -> None:

@@ -2,8 +2,8 @@
 
 Storing is DuckDB work, which releases the GIL; fetching is mostly waiting on Jira. Overlapping
 the two makes a sync cost about the slower of them instead of their sum. Pages are still handed
-over and stored strictly in order, one ahead at most, so checkpoints are unaffected: a run killed
-with a page in hand fetches it again next time.
+over strictly in order, one ahead at most, so checkpoints are unaffected: a page is stored only
+after every page before it, and a run killed before storing it fetches it again next time.
 """
 from __future__ import annotations
 

@@ -135,45 +135,54 @@ def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], r
             if batch.full():
                 full, batch = batch, PageBatch()
                 _commit(store, stored, run, load_id, full)
-    finally:
-        # Also when Jira fails or the user interrupts: the pages in hand are good, keep them.
+    except BaseException:
+        # Jira failed or the user interrupted: the pages in hand are good, keep them, but never
+        # let a failure to store them hide why the run stopped.
         if batch.pages:
-            _commit(store, stored, run, load_id, batch)
+            try:
+                _commit(store, stored, run, load_id, batch)
+            except Exception:
+                log.exception("could not keep the %d pages fetched before the run stopped", len(batch.pages))
+        raise
+    if batch.pages:
+        _commit(store, stored, run, load_id, batch)
 
 
 class PageBatch:
     """Pages stored and checkpointed together. One commit per page made storing cost more than
-    fetching; a run killed mid-batch fetches at most these pages again, and they dedupe."""
+    fetching. A run killed mid-batch fetches these pages again (and the one or two prefetched
+    after them); the stored versions dedupe by content."""
     PAGES = 10
     SECONDS = 5.0
 
     def __init__(self):
         self.began = time.monotonic()
-        self.pages: list[str] = []
+        self.pages: list[tuple[str, datetime]] = []  # body, when it arrived
         self.needy: dict[str, dict] = {}  # by id: the same issue can come back on a later page
         self.histories: dict[str, list[dict]] = {}
         self.cursor: dict | None = None
         self.issues = 0
+        self.changelogs = 0
 
     def add(self, text: str, cursor: dict | None, fresh: list[dict], needy: list[dict], histories: dict) -> None:
-        self.pages.append(text)
+        self.pages.append((text, utcnow()))
         self.needy.update((issue["id"], issue) for issue in needy)
         self.histories.update(histories)
         self.cursor = cursor
         self.issues += len(fresh)
+        self.changelogs += len(needy)
 
     def full(self) -> bool:
         return len(self.pages) >= self.PAGES or time.monotonic() - self.began >= self.SECONDS
 
 
 def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
-    fetched_at = utcnow()
     with store.transaction():
-        store.add_search_pages(load_id, batch.pages, fetched_at)
-        stored.add(load_id, list(batch.needy.values()), batch.histories, fetched_at)
+        store.add_search_pages(load_id, batch.pages)
+        stored.add(load_id, list(batch.needy.values()), batch.histories, batch.pages[-1][1])
         _checkpoint(store, run, cursor=batch.cursor,
                     phase="issues" if batch.cursor else ("reconcile" if run["reconcile"] else "done"),
-                    pages=len(batch.pages), issues=batch.issues, changelogs=len(batch.needy))
+                    pages=len(batch.pages), issues=batch.issues, changelogs=batch.changelogs)
 
 
 def _with_changelogs(listing, changelogs: Changelogs):
