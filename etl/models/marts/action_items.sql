@@ -102,10 +102,11 @@ enriched as (
 -- these, marts.action_items_at re-reads the history only of items that moved after its moment.
 movement as (
     select
-        issue_id,
-        min(started_at) filter (where status_category in ('indeterminate', 'done')) as started_work_at,
-        max(started_at) filter (where period_number > 0) as last_status_change_at
-    from marts.status_periods
+        p.issue_id,
+        min(p.started_at) filter (where p.status_category in ('indeterminate', 'done')) as started_work_at,
+        max(p.started_at) filter (where p.period_number > 0) as last_status_change_ever_at
+    from marts.status_periods as p
+    semi join items as i using (issue_id)
     group by all
 ),
 
@@ -135,7 +136,7 @@ select
     case when e.closed_at::date > e.due_date then e.closed_at::date - e.due_date end as days_late,
     coalesce(k.incidents_while_open, 0) as incidents_while_open,
     m.started_work_at,
-    m.last_status_change_at
+    m.last_status_change_ever_at
 from enriched as e
 left join cost as k using (issue_id)
 left join movement as m using (issue_id)

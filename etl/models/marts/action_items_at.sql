@@ -11,20 +11,21 @@ items as (
 ),
 
 -- Only an item whose status changed after the moment needs its history: for every other item the
--- last change over its whole history is the last change before the moment. "Now" reads none.
+-- last change over its whole history is the last change before the moment. At the as-of time
+-- that is no item, unless the as-of time was set earlier than the data.
 moved_later as (
     select p.issue_id, max(p.started_at) as last_status_change_at
     from marts.status_periods as p
-    semi join (select issue_id from items where last_status_change_at > at_time) as l using (issue_id)
+    semi join (select issue_id from items where last_status_change_ever_at > at_time) as l using (issue_id)
     where p.period_number > 0 and p.started_at <= at_time
     group by all
 ),
 
 states as (
     select
-        i.* exclude (started_work_at, last_status_change_at),
-        case when i.last_status_change_at > at_time then m.last_status_change_at
-             else i.last_status_change_at end as last_status_change_at,
+        i.* exclude (started_work_at, last_status_change_ever_at),
+        case when i.last_status_change_ever_at > at_time then m.last_status_change_at
+             else i.last_status_change_ever_at end as last_status_change_at,
         i.closed_at is null or i.closed_at > at_time as is_open,
         not coalesce(i.started_work_at <= at_time, false) as never_started,
         -- Open items count as censored at their age: the Kaplan-Meier estimate uses this.
