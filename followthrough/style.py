@@ -53,11 +53,15 @@ def counted(value, noun: str, plural: str | None = None) -> str:
 
 
 def percent(value) -> str:
-    """A share in whole percent; below 1 % (and just short of 100 %) with one decimal, so a share
-    that is neither none nor all never reads as 0 % or 100 %."""
+    """A share in whole percent; below 1 % and just short of 100 % with one decimal, and never
+    rounded to 0 % or 100 % when it is neither none nor all: "<0.1%", ">99.9%" at the extremes."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     shown = value * 100
+    if 0 < shown < 0.05:
+        return "<0.1%"
+    if 99.95 <= shown < 100:
+        return ">99.9%"
     return number(shown, 1 if 0 < shown < 1 or 99.5 <= shown < 100 else 0, "%")
 
 
