@@ -73,17 +73,10 @@ def chart(fig) -> None:
 def cached_figure(build):
     """For a function that builds a figure from data alone. Plotly Express spends some 40 ms on
     each figure at every rerun, most of a page whose queries are cached; the figure's JSON, cached
-    by the builder's arguments, is all st.plotly_chart and the HTML report need."""
-    @functools.wraps(build)
-    def cached(*args) -> dict:
-        return _figure_json(build.__module__, build.__qualname__, *args)
-    return cached
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _figure_json(module: str, name: str, *args) -> dict:
-    build = getattr(__import__(module, fromlist=[name]), name).__wrapped__
-    return build(*args).to_plotly_json()
+    by the builder's arguments, is all st.plotly_chart and the HTML report need. Streamlit keys the
+    cache by the wrapped builder's name and source, so builders never share entries."""
+    return st.cache_data(show_spinner=False, max_entries=256)(
+        functools.wraps(build)(lambda *args: build(*args).to_plotly_json()))
 
 
 def table(rows: pd.DataFrame, columns: dict) -> None:
