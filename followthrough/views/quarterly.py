@@ -296,11 +296,13 @@ def _missing(value) -> bool:
 
 def charts(now: pd.Series, before: pd.Series, services: pd.DataFrame, selection: Filters, previous: Filters,
            quarter: Quarter) -> list[tuple[str, object]]:
-    """Shows and returns the charts, two to a row, each with its title."""
+    """Shows and returns the charts, two to a row, each with its title; a chart with nothing to
+    draw (no action items in either quarter, no service that recurs) is left out."""
     curves = _curves(selection, previous, quarter)
     shown = [("Incidents by severity", _severity_chart(now, before, quarter)),
-             ("Action items filed in the quarter", _items_chart(now, before, quarter)),
-             ("Share of the quarter's action items still open", _time_to_close_chart(curves, quarter))]
+             ("Action items filed in the quarter", _items_chart(now, before, quarter))]
+    if not curves.empty:
+        shown.append(("Share of the quarter's action items still open", _time_to_close_chart(curves, quarter)))
     if not services.empty:
         shown.append(("Services that recur most", _recurring_chart(services)))
     for start in range(0, len(shown), 2):
