@@ -1,13 +1,4 @@
--- Median time to close and the share closed within 30, 60 and 90 days, per class or team. The
--- counts come out of the macro as HUGEINT; as BIGINT they reach the page as whole numbers.
-select
-    grp,
-    items::bigint as items,
-    closed::bigint as closed,
-    still_open::bigint as still_open,
-    median_days,
-    closed_within_30,
-    closed_within_60,
-    closed_within_90
+-- Median time to close and the share closed within 30, 60 and 90 days, per class or team.
+select grp, items, closed, still_open, median_days, closed_within_30, closed_within_60, closed_within_90
 from marts.km_summary($start, $end, $severities, $services, $teams, $group_by)
 order by items desc, grp

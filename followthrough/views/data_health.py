@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from etl.config import PROJECT_ROOT
 from followthrough.db import query
 from followthrough.style import counted
 from followthrough.text import plain
-from followthrough.views import ROW_LIMIT, Width, capped_table, table
+from followthrough.views import DATETIME, ROW_LIMIT, Width, capped_table, table
 
-PROJECT = Path(__file__).resolve().parents[2]
 COUNTS = {"issues": "Issues", "incidents": "Incidents", "action_items": "Action items",
           "quarantined": "Quarantined records"}
 WHEN = "%d %b %Y %H:%M UTC"
@@ -44,7 +44,7 @@ def _shown_path(path: str) -> str:
     file = Path(path)
     if not file.is_absolute():
         return path
-    return str(file.relative_to(PROJECT)) if file.is_relative_to(PROJECT) else file.name
+    return str(file.relative_to(PROJECT_ROOT)) if file.is_relative_to(PROJECT_ROOT) else file.name
 
 
 def checks() -> None:
@@ -78,6 +78,6 @@ def quarantine() -> None:
         "excerpt": st.column_config.TextColumn("Excerpt", width="large"),
         "load_kind": st.column_config.TextColumn("Load", width=Width.SHORT),
         "source": st.column_config.TextColumn("From", width=Width.NAME),
-        "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)", format="D MMM YYYY, HH:mm",
+        "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)", format=DATETIME,
                                                      width=Width.DATETIME),
     }, what="quarantined records", order="newest load first")

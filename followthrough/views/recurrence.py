@@ -9,7 +9,7 @@ import streamlit as st
 from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import count_ticks, counted, layout, number, percent
-from followthrough.views import (ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
+from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
                                   nothing_to_show)
 
 # More bars or heatmap rows than this cannot be read; the table under the chart lists the rest.
@@ -97,7 +97,7 @@ def repeats(filters: Filters) -> None:
         "summary": "Summary",
         "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
         "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format="D MMM YYYY, HH:mm",
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME,
                                                       width=Width.DATETIME),
         "earlier_url": issue_link("Repeats", help="The earlier incident it repeats."),
         "earlier_summary": "Earlier summary",

@@ -9,7 +9,7 @@ from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import CLASS_COLORS, count_ticks, counted, layout, number
 from followthrough.text import plain
-from followthrough.views import (ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
+from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
                                   nothing_to_show, table)
 
 # Jira's status categories as its boards name them (done statuses are left out of the time).
@@ -79,7 +79,7 @@ def _cost_of_delay(stalled_items: pd.DataFrame) -> None:
         "url": issue_link("Incident"),
         "summary": "Summary",
         "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format="D MMM YYYY, HH:mm",
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME,
                                                       width=Width.DATETIME),
         "hours_to_resolve": st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
     }, what="incidents", order="newest first")

@@ -6,9 +6,10 @@
 CREATE OR REPLACE MACRO marts.km_summary(start_date, end_date, severities, services, teams, group_by) AS TABLE
 select
     grp,
-    max(at_risk) as items,
-    sum(closed) as closed,
-    sum(censored) as still_open,
+    -- BIGINT: sums of counts are HUGEINT, which reach pandas as floats.
+    max(at_risk)::bigint as items,
+    sum(closed)::bigint as closed,
+    sum(censored)::bigint as still_open,
     min(t) filter (where survival <= 0.5) as median_days,
     case when max(t) >= 30 then 1 - coalesce(min(survival) filter (where t <= 30), 1) end as closed_within_30,
     case when max(t) >= 60 then 1 - coalesce(min(survival) filter (where t <= 60), 1) end as closed_within_60,

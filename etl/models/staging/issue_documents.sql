@@ -2,8 +2,9 @@
 -- The latest live version of every issue, read from the raw store once. Reading the payloads is
 -- most of a build's cost, so everything the later models need is taken in this one pass: the
 -- scalar fields, the lists (labels, components, links, changelog histories) typed, and the
--- configured custom fields. Typing the lists here is what makes the later unnesting cheap. Retired issues (deleted in Jira or no longer matched by the JQL)
--- drop out unless fetched again after they were retired.
+-- configured custom fields. Typing the lists here is what makes the later unnesting cheap.
+-- Retired issues (deleted in Jira or no longer matched by the JQL) drop out unless fetched again
+-- after they were retired.
 with
 
 versions as (
