@@ -31,13 +31,14 @@ def base_jql(cfg: Config) -> str:
     return "(" + " OR ".join(f"({p})" for p in parts) + ")"
 
 
-def search_jql(base: str, since: str | None = None, window: str | None = None) -> str:
+def search_jql(base: str, since: str | None = None, window: str | None = None, *, ordered: bool = True) -> str:
+    """The search; `ordered=False` for the issue count, where an order means nothing."""
     clauses = [base]
     if since:
         clauses.append(f'updated >= "{since}"')
     if window:
         clauses.append(f'created >= "{window}"')
-    return " AND ".join(clauses) + ORDER
+    return " AND ".join(clauses) + (ORDER if ordered else "")
 
 
 def issue_fields(cfg: Config) -> list[str]:

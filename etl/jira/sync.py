@@ -26,7 +26,7 @@ from etl.jira.http import JiraProblem, RetryPolicy
 from etl.jira.listing import issue_pages
 from etl.jira.paging import Endpoint
 from etl.jira.prefetch import ahead
-from etl.jira.query import ORDER, base_jql, issue_fields, jql_minute, search_jql
+from etl.jira.query import base_jql, issue_fields, jql_minute, search_jql
 from etl.jira.reconcile import REASON, issues_gone
 from etl.jira.site import Site, connect
 from etl.rawstore import RawStore, utcnow
@@ -123,7 +123,7 @@ def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], r
     changelogs = Changelogs(site.http, endpoints)
     stored = StoredHistories(store)
     if progress:
-        progress.start(_count(site, search_jql(base, run["since"])), run["counts"]["issues"])
+        progress.start(_count(site, search_jql(base, run["since"], ordered=False)), run["counts"]["issues"])
     listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},
                           lambda window: search_jql(base, run["since"], window), run["cursor"], site.zone)
     batch = PageBatch()
@@ -204,7 +204,7 @@ def _checkpoint(store: RawStore, run: dict, *, phase: str, cursor: dict | None =
 def _count(site: Site, jql: str) -> int | None:
     path, body, answer = COUNTS[site.flavour]
     try:
-        _, data = site.http.fetch("POST", path, what="the issue count", body={**body, "jql": jql.removesuffix(ORDER)})
+        _, data = site.http.fetch("POST", path, what="the issue count", body={**body, "jql": jql})
     except JiraProblem as problem:
         log.info("no issue count for the progress bar: %s", problem)
         return None
