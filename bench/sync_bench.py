@@ -90,7 +90,8 @@ def _measure(kind: str, site: dict) -> dict:
 
 
 def _download(site: dict, credentials) -> int:
-    from etl.jira.changelogs import incomplete
+    """The pages and changelogs a sync asks for, through the same client, parsed and dropped."""
+    from etl.jira.changelogs import Changelogs, incomplete
     from etl.jira.endpoints import endpoints_for
     from etl.jira.http import RetryPolicy
     from etl.jira.paging import pages
@@ -100,14 +101,14 @@ def _download(site: dict, credentials) -> int:
     cfg = _config(site)
     jira = connect(site["url"], credentials, RetryPolicy())
     endpoints = endpoints_for(jira.flavour)
+    changelogs = Changelogs(jira.http, endpoints)
     request = {"jql": search_jql(base_jql(cfg)), "fields": issue_fields(cfg)}
     issues = 0
     for page in pages(jira.http, endpoints["issues"], request):
         issues += len(page.items)
-        needy = [i["id"] for i in page.items if incomplete(i)]
+        needy = [issue for issue in page.items if incomplete(issue)]
         if needy:
-            for _ in pages(jira.http, endpoints["bulk_changelogs"], {"issueIdsOrKeys": needy}):
-                pass
+            changelogs.fetch(needy)
     return issues
 
 
