@@ -86,3 +86,19 @@ def duration_change(now, before) -> str | None:
     if shown == duration_days(0, unit):
         return None
     return ("-" if now < before else "+") + shown
+
+
+def figure_text(kind: str, value) -> str:
+    """A headline figure of a kind: "count", "duration" (in days) or "share"."""
+    return {"count": number, "duration": duration_days, "share": percent}[kind](value)
+
+
+def change(kind: str, now, before) -> str | None:
+    """The change from `before` to `now` in the unit the figure is shown in: a signed count,
+    percentage points for a share, hours or days for a duration; None when it rounds to nothing."""
+    if kind == "count":
+        return f"{now - before:+,.0f}" if round(now - before) else None
+    if kind == "share":
+        points = (now - before) * 100
+        return f"{points:+.0f} pts" if round(points) else None
+    return duration_change(now, before)

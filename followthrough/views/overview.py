@@ -6,8 +6,7 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import (SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change, duration_days,
-                                 layout, number, percent)
+from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted, figure_text, layout
 from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, first_row, incident_columns,
                                  issue_link, nothing_to_show)
 
@@ -39,12 +38,12 @@ def headline(filters: Filters) -> bool:
     _metric(cols[0], "Incidents", now["incidents"], was("incidents"), "count",
             "Incidents opened in the period that match the filters.")
     _metric(cols[1], "Median time to resolve", now["median_days_to_resolve"], was("median_days_to_resolve"),
-            "days", "Half of the period's resolved incidents were resolved faster than this. "
+            "duration", "Half of the period's resolved incidents were resolved faster than this. "
                     "Incidents still unresolved are not counted.")
     _metric(cols[2], "80% resolved within", now["p80_days_to_resolve"], was("p80_days_to_resolve"),
-            "days", "Four in five of the period's resolved incidents were resolved faster than this (the 80th "
+            "duration", "Four in five of the period's resolved incidents were resolved faster than this (the 80th "
                     "percentile time to resolve).")
-    _metric(cols[3], "Recurrence rate", now["recurrence_rate"], was("recurrence_rate"), "rate",
+    _metric(cols[3], "Recurrence rate", now["recurrence_rate"], was("recurrence_rate"), "share",
             "Share of the period's incidents that repeat an earlier incident: linked to it as a repeat, "
             "or the next incident on the same service within the recurrence window. "
             "See the Recurrence page.")
@@ -58,7 +57,7 @@ def headline(filters: Filters) -> bool:
             "Action items filed in the period, open at its end and past their due date.")
     _metric(cols[2], "Closed in period", now["items_closed"], was("items_closed"), "count",
             "Action items filed in the period and closed by its end.", worse_when_higher=False)
-    _metric(cols[3], "Median time to close", now["median_days_to_close"], was("median_days_to_close"), "days",
+    _metric(cols[3], "Median time to close", now["median_days_to_close"], was("median_days_to_close"), "duration",
             "Half of the action items filed in the period closed within this time. Items still open "
             "count for as long as they have been open (Kaplan-Meier), so slow items are not left out; "
             "'not reached' means more than half are still open.",
@@ -71,24 +70,15 @@ def headline(filters: Filters) -> bool:
 
 def _metric(container, label: str, value, previous, kind: str, help: str, *,
             worse_when_higher: bool = True, null_text: str = "–") -> None:
-    container.metric(label, null_text if value is None else _format(kind, value), _change(kind, value, previous),
+    container.metric(label, null_text if value is None else figure_text(kind, value), _change(kind, value, previous),
                      delta_color="inverse" if worse_when_higher else "normal", help=help)
-
-
-def _format(kind: str, value) -> str:
-    return {"count": number, "days": duration_days, "rate": percent}[kind](value)
 
 
 def _change(kind: str, now, before) -> str | None:
     """The change as Streamlit reads it: a leading '-' is down, and "0" is no change (grey)."""
     if now is None or before is None:
         return None
-    change = now - before
-    if kind == "count":
-        return f"{change:+,.0f}" if round(change) else "0"
-    if kind == "rate":
-        return f"{change * 100:+.0f} pts" if round(change * 100) else "0"
-    return duration_change(now, before) or "0"
+    return change(kind, now, before) or "0"
 
 
 def _severities(filters: Filters, *, compare: bool) -> None:

@@ -14,8 +14,8 @@ import streamlit as st
 from followthrough import export
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, counted, duration_change,
-                                 duration_days, layout, number, percent)
+from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted,
+                                 duration_days, figure_text, layout, number, percent)
 from followthrough.text import plain
 from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure,
                                  capped_table, chart, chart_text, incident_columns, issue_link)
@@ -168,7 +168,7 @@ def _metric(figure: Figure, now: pd.Series, before: pd.Series, previous_label: s
     if _missing(value) or _missing(was):
         return args
     # A change too small to show is none.
-    delta = None if args["value"] == _show(figure, before) else _difference(figure.kind, value, was)
+    delta = None if args["value"] == _show(figure, before) else change(figure.kind, value, was)
     if delta is None:
         return args | {"delta": "no change", "delta_color": "off", "delta_arrow": "off"}
     colour = {"lower": "inverse", "higher": "normal"}.get(figure.better, "off")
@@ -179,15 +179,7 @@ def _show(figure: Figure, row: pd.Series) -> str:
     value = row[figure.column]
     if figure.column == "median_days_to_close" and _missing(value) and row["items_filed"] > 0:
         return "not reached"
-    return {"count": number, "duration": duration_days, "share": percent}[figure.kind](value)
-
-
-def _difference(kind: str, now, before) -> str | None:
-    if kind == "count":
-        return f"{now - before:+,.0f}"
-    if kind == "share":
-        return f"{(now - before) * 100:+.0f} pts"
-    return duration_change(now, before)
+    return figure_text(figure.kind, value)
 
 
 # -- summary ----------------------------------------------------------------------------------
