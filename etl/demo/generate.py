@@ -247,7 +247,7 @@ def _status(sid: str, name: str, cat: str) -> dict:
 # Incident workflow
 OPEN, INVESTIGATING, MITIGATED, RESOLVED = range(4)
 # Action item workflow
-TODO, IN_PROGRESS, BLOCKED, IN_REVIEW, DONE, WONT_DO = range(6)
+TO_DO, IN_PROGRESS, BLOCKED, IN_REVIEW, DONE, WONT_DO = range(6)
 
 _INC_STATUS = (_status("1", "Open", "new"), _status("10001", "Investigating", "indeterminate"),
                _status("10002", "Mitigated", "indeterminate"), _status("5", "Resolved", "done"))
@@ -858,7 +858,7 @@ class _Gen:
         x = rnd()
         if x < p_stuck:                                    # never finished
             y = rnd()
-            stuck_at = TODO if y < 0.5 else IN_PROGRESS if y < 0.85 else BLOCKED
+            stuck_at = TO_DO if y < 0.5 else IN_PROGRESS if y < 0.85 else BLOCKED
         else:
             stuck_at = None
         wont = stuck_at is None and rnd() < p_wont
@@ -870,7 +870,7 @@ class _Gen:
         t = created + int(todo_med * exp(todo_sd * gauss(0.0, 1.0))) + MINUTE
         if wont and rnd() < 0.6:
             plan.append((t, WONT_DO))
-        elif stuck_at != TODO:
+        elif stuck_at != TO_DO:
             plan.append((t, IN_PROGRESS))
             if stuck_at == BLOCKED or (stuck_at is None and rnd() < p_blocked):
                 t += int(0.4 * prog_med * exp(prog_sd * gauss(0.0, 1.0))) + MINUTE
@@ -930,7 +930,7 @@ class _Gen:
         if len(side) == 2 and side[1][0] < side[0][0]:
             side.reverse()
         histories = []
-        status = TODO
+        status = TO_DO
         resolved_at = None
         resolver = reporter
         last_t = created
@@ -965,7 +965,7 @@ class _Gen:
                 stopped = True
                 continue
             items = [_ITEM_TRANSITION[(status, to)]]
-            if status == TODO and to == IN_PROGRESS and assignee is None:
+            if status == TO_DO and to == IN_PROGRESS and assignee is None:
                 items.append(_assignee_item(None, owner))
                 assignee = owner
             if to == DONE:
