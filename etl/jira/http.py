@@ -12,6 +12,7 @@ library's JIRAError text: that prints the request headers, which carry the crede
 from __future__ import annotations
 
 import email.utils
+import gc
 import json
 import logging
 from dataclasses import dataclass
@@ -61,6 +62,19 @@ class Malformed(Exception):
         self.excerpt = " ".join(body[:60].split())
 
 
+def parse_json(text: str) -> Any:
+    """json.loads without the cyclic garbage collector: a search page is tens of thousands of new
+    containers, each allocation counting toward a collection that walks every live object, and
+    parsed JSON holds no cycles to find. Collections took a sixth of a sync's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class JiraHttp:
     def __init__(self, session: requests.Session, site: str, policy: RetryPolicy, credential_names: str):
         self.session = session
@@ -84,7 +98,7 @@ class JiraHttp:
             try:
                 # JSON is UTF-8 by definition; decoding it ourselves spares requests' charset sniffing.
                 text = response.content.decode("utf-8")
-                parsed = json.loads(text)
+                parsed = parse_json(text)
             except ValueError:
                 raise Malformed("not JSON", response.content[:200].decode("utf-8", "replace")) from None
             if expect and not (isinstance(parsed, dict) and isinstance(parsed.get(expect), list)):
