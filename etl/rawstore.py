@@ -106,7 +106,10 @@ class RawStore:
         self.con.execute("SET TimeZone = 'UTC'")
         self._limit_memory()
         try:
-            self.con.execute("ATTACH ? AS raw", [str(self.path)])
+            # Small row groups because a sync appends in batches and checkpoints as it goes: with
+            # the default 122,880 rows each checkpoint rewrites the growing last group, so its cost
+            # doubled with every group (10 s per checkpoint at 100,000 issues); 16,384 keeps it flat.
+            self.con.execute("ATTACH ? AS raw (ROW_GROUP_SIZE 16384)", [str(self.path)])
         except duckdb.IOException as exc:
             self.con.close()
             raise UserError(f"cannot open the raw store {self.path}: {str(exc).splitlines()[0]}") from None
