@@ -6,11 +6,13 @@ publishes only when the load finished. User mistakes end as one line on stderr w
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 
 from etl.config import DEMO_CONFIG, Config, load_config
 from etl.errors import UserError
@@ -30,6 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; nothing was published", file=sys.stderr)
         return 130
+    except duckdb.OutOfMemoryException:
+        print(f"error: {_out_of_memory()}", file=sys.stderr)
+        return 1
+
+
+def _out_of_memory() -> str:
+    limit = os.environ.get("FOLLOWTHROUGH_MEMORY_LIMIT")
+    advice = (f" under FOLLOWTHROUGH_MEMORY_LIMIT={limit}: raise it" if limit else
+              ": set FOLLOWTHROUGH_MEMORY_LIMIT (e.g. 2GB) so it spills to disk,")
+    return (f"DuckDB ran out of memory{advice} and run again (nothing was published; "
+            "a sync resumes after the pages it stored)")
 
 
 def _parser() -> argparse.ArgumentParser:

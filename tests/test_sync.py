@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -241,3 +242,35 @@ def test_stored_fetch_times_and_updated_are_what_the_models_expect(jira, store):
     run(site, store)
     updated, = store.con.execute("SELECT issue_updated FROM raw_issues WHERE issue_key = 'OPS-1'").fetchall()[0]
     assert updated == jira_time(site.issue("OPS-1").updated)
+
+
+def test_pages_that_need_more_than_the_sync_cache_limit_are_stored_whole_and_counted_once(jira, store, monkeypatch,
+                                                                                           caplog):
+    default = store.con.execute("SELECT current_setting('memory_limit')").fetchall()
+    monkeypatch.setattr("etl.rawstore.SYNC_CACHE_LIMIT", "1MB")
+    site = jira(build_issues(150, long_every=5))
+    with caplog.at_level(logging.INFO, "etl.jira"):
+        result = run(site, store)
+
+    assert "needed more memory than the sync's cache limit" in caplog.text
+    assert (result.issues, result.pages, result.new) == (150, 2, 150)
+    assert stored_ids(store) == {site.issue(key).id for key in site.keys()}
+    assert histories(store) == expected_histories(site, site.keys())
+    assert store.con.execute("SELECT current_setting('memory_limit')").fetchall() == default
+
+
+def test_running_out_of_memory_under_the_users_limit_is_one_line_and_publishes_nothing(jira, tmp_path, monkeypatch,
+                                                                                       capsys):
+    site = jira(build_issues(150, long_every=5))
+    for name, value in cli_environment(site, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FOLLOWTHROUGH_MEMORY_LIMIT", "1MB")
+    assert main(["sync"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: DuckDB ran out of memory under FOLLOWTHROUGH_MEMORY_LIMIT=1MB: raise it and run again "
+                   "(nothing was published; a sync resumes after the pages it stored)")
+    assert not (tmp_path / "data" / "followthrough.duckdb").exists()
+
+    monkeypatch.delenv("FOLLOWTHROUGH_MEMORY_LIMIT")
+    assert main(["sync"]) == 0
+    assert (tmp_path / "data" / "followthrough.duckdb").exists()

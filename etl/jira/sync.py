@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+import duckdb
+
 from etl.config import Config
 from etl.errors import UserError
 from etl.jira.changelogs import Changelogs, StoredHistories, incomplete
@@ -177,6 +179,21 @@ class PageBatch:
 
 
 def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
+    before = copy.deepcopy(run)
+    try:
+        with store.bounded_cache():
+            _store_batch(store, stored, run, load_id, batch)
+    except duckdb.OutOfMemoryException:
+        if store.memory_limit_set:
+            raise
+        # The cap is meant for the cache, not for a batch of very large issues: that gets what it needs.
+        log.info("%d pages needed more memory than the sync's cache limit; stored without it", len(batch.pages))
+        run.clear()
+        run.update(before)
+        _store_batch(store, stored, run, load_id, batch)
+
+
+def _store_batch(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
     with store.transaction():
         store.add_search_pages(load_id, batch.pages)
         stored.add(load_id, list(batch.needy.values()), batch.histories, batch.pages[-1][1])
