@@ -9,7 +9,7 @@ layer, and throws them away; the other runs the real sync into a fresh raw store
 issues/second side by side (goal: the sync within 1.5x of the download) with each child's peak
 memory (goal: flat as the size grows). The sync child also reports what DuckDB holds at the end
 and the raw store's size: DuckDB caches the blocks it writes, up to the sync's cache limit
-(`etl.rawstore.SYNC_CACHE_LIMIT`, or FOLLOWTHROUGH_MEMORY_LIMIT when that is set).
+(`etl.rawstore.SYNC_MEMORY_CAP`, or FOLLOWTHROUGH_MEMORY_LIMIT when that is set).
 
 With no latency the fake answers faster than any real site, which is the hardest case for the
 ratio: nothing hides the cost of storing. `--latency-ms` adds a round trip to every answer.

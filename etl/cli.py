@@ -39,10 +39,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _out_of_memory() -> str:
     limit = os.environ.get("FOLLOWTHROUGH_MEMORY_LIMIT")
-    advice = (f" under FOLLOWTHROUGH_MEMORY_LIMIT={limit}: raise it" if limit else
-              ": set FOLLOWTHROUGH_MEMORY_LIMIT (e.g. 2GB) so it spills to disk,")
-    return (f"DuckDB ran out of memory{advice} and run again (nothing was published; "
-            "a sync resumes after the pages it stored)")
+    advice = f"under FOLLOWTHROUGH_MEMORY_LIMIT={limit}: raise it" if limit else "on this machine: free some"
+    return f"DuckDB ran out of memory {advice} and run again (nothing was published)"
 
 
 def _parser() -> argparse.ArgumentParser:

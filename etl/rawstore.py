@@ -79,7 +79,7 @@ CREATE TABLE IF NOT EXISTS sync_state (
 
 EXCERPT_CHARS = 300
 # Measured at 100,000 issues: the sync's peak stays within 20 % of its peak at 10,000, 5 % slower.
-SYNC_CACHE_LIMIT = "256MB"
+SYNC_MEMORY_CAP = "256MB"
 
 
 def warehouse_path() -> Path:
@@ -132,18 +132,29 @@ class RawStore:
                 raise UserError(f"FOLLOWTHROUGH_MEMORY_LIMIT={limit!r} is not a size such as 2GB or 500MB") from None
 
     @contextmanager
-    def bounded_cache(self):
-        """DuckDB keeps every block it writes cached until its memory limit forces blocks out, so a
-        sync grew by the size of the store it wrote (240 MB at 100,000 issues). Within this block
-        the cache is capped; a user's FOLLOWTHROUGH_MEMORY_LIMIT is left as it is."""
-        if self.memory_limit_set:
-            yield
-            return
-        self.con.execute("SET memory_limit = ?", [SYNC_CACHE_LIMIT])
+    def capped_transaction(self):
+        """A transaction whose statements run under the sync's memory cap.
+
+        DuckDB keeps every block it writes cached until its memory limit forces blocks out, so a
+        sync grew by the size of the store it wrote (240 MB at 100,000 issues). Lowering the limit
+        trims the cache and bounds the statements. COMMIT, which may checkpoint, runs without the
+        cap: a checkpoint that fails for memory can leave the database unusable for the rest of the
+        run. The cap is lifted with RESET, back to DuckDB's default, so it applies only when the
+        user set no FOLLOWTHROUGH_MEMORY_LIMIT; a user's limit is left as it is.
+        """
+        capped = not self.memory_limit_set
+        if capped:
+            self.con.execute("SET memory_limit = ?", [SYNC_MEMORY_CAP])
         try:
-            yield
+            with self.transaction():
+                yield
+                if capped:
+                    capped = False
+                    self.con.execute("RESET memory_limit")
         finally:
-            self.con.execute("RESET memory_limit")
+            # After a ROLLBACK: an aborted transaction refuses even a SET.
+            if capped:
+                self.con.execute("RESET memory_limit")
 
     def close(self) -> None:
         self.con.close()

@@ -8,16 +8,19 @@ import logging
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
 from etl.cli import main
 from etl.errors import UserError
+from etl.jira.changelogs import StoredHistories
 from etl.jira.credentials import Credentials, load_credentials
 from etl.jira.endpoints import DATACENTER
 from etl.jira.http import JiraProblem
 from etl.jira.query import jql_minute
-from etl.jira.sync import sync
+from etl.jira.sync import PageBatch, sync
 from etl.lock import etl_lock
+from etl.rawstore import SYNC_MEMORY_CAP
 from tests.fakejira import SEVERITY_FIELD, TEAM_FIELD, Fault, build_issues, demo_issues
 from tests.fakejira.dataset import jira_time
 from tests.fakejira.cli import cli_environment
@@ -244,19 +247,39 @@ def test_stored_fetch_times_and_updated_are_what_the_models_expect(jira, store):
     assert updated == jira_time(site.issue("OPS-1").updated)
 
 
-def test_pages_that_need_more_than_the_sync_cache_limit_are_stored_whole_and_counted_once(jira, store, monkeypatch,
-                                                                                           caplog):
-    default = store.con.execute("SELECT current_setting('memory_limit')").fetchall()
-    monkeypatch.setattr("etl.rawstore.SYNC_CACHE_LIMIT", "1MB")
+def out_of_memory_in_store(monkeypatch, fail_times: int) -> list[str]:
+    """Make storing a batch's histories run out of memory the first `fail_times` times; returns
+    DuckDB's memory limit as each attempt saw it."""
+    limits, store_histories = [], StoredHistories.add
+
+    def add(self, *args):
+        limits.append(self.store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+        if len(limits) <= fail_times:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 64.0 MiB")
+        return store_histories(self, *args)
+
+    monkeypatch.setattr(StoredHistories, "add", add)
+    return limits
+
+
+def test_batches_are_stored_under_the_memory_cap_and_one_that_needs_more_is_stored_once_without(
+        jira, store, monkeypatch, caplog):
+    default = store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    with duckdb.connect() as con:
+        con.execute("SET memory_limit = ?", [SYNC_MEMORY_CAP])
+        capped = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    monkeypatch.setattr(PageBatch, "PAGES", 1)
+    limits = out_of_memory_in_store(monkeypatch, fail_times=1)
     site = jira(build_issues(150, long_every=5))
     with caplog.at_level(logging.INFO, "etl.jira"):
         result = run(site, store)
 
-    assert "needed more memory than the sync's cache limit" in caplog.text
+    assert "1 pages needed more memory than the sync's cap; stored without it" in caplog.text
+    assert limits == [capped, default, capped]  # the failed batch again without the cap, the next with it
     assert (result.issues, result.pages, result.new) == (150, 2, 150)
     assert stored_ids(store) == {site.issue(key).id for key in site.keys()}
     assert histories(store) == expected_histories(site, site.keys())
-    assert store.con.execute("SELECT current_setting('memory_limit')").fetchall() == default
+    assert store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == default
 
 
 def test_running_out_of_memory_under_the_users_limit_is_one_line_and_publishes_nothing(jira, tmp_path, monkeypatch,
@@ -264,13 +287,14 @@ def test_running_out_of_memory_under_the_users_limit_is_one_line_and_publishes_n
     site = jira(build_issues(150, long_every=5))
     for name, value in cli_environment(site, tmp_path).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("FOLLOWTHROUGH_MEMORY_LIMIT", "1MB")
+    monkeypatch.setenv("FOLLOWTHROUGH_MEMORY_LIMIT", "200MB")
+    limits = out_of_memory_in_store(monkeypatch, fail_times=1)
     assert main(["sync"]) == 1
-    err = capsys.readouterr().err.strip()
-    assert err == ("error: DuckDB ran out of memory under FOLLOWTHROUGH_MEMORY_LIMIT=1MB: raise it and run again "
-                   "(nothing was published; a sync resumes after the pages it stored)")
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "error: DuckDB ran out of memory under FOLLOWTHROUGH_MEMORY_LIMIT=200MB: raise it and run again "
+        "(nothing was published)")
+    assert len(limits) == 1  # the user's limit is theirs: no second try without it, which would succeed
     assert not (tmp_path / "data" / "followthrough.duckdb").exists()
 
-    monkeypatch.delenv("FOLLOWTHROUGH_MEMORY_LIMIT")
     assert main(["sync"]) == 0
     assert (tmp_path / "data" / "followthrough.duckdb").exists()

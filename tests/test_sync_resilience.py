@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import email.utils
+import gc
 import logging
 import re
 import time
@@ -15,7 +16,7 @@ from etl.config import Config
 from etl.errors import UserError
 from etl.jira.credentials import Credentials
 from etl.jira.endpoints import DATACENTER
-from etl.jira.http import JiraProblem
+from etl.jira.http import JiraProblem, _gc_paused, parse_json
 from etl.jira.sync import sync
 from etl.rawstore import RawStore
 from tests.fakejira import Fault, build_issues
@@ -209,3 +210,12 @@ def test_the_token_appears_in_no_log_line_error_or_stored_row(jira, tmp_path, ca
         assert not [t for t in texts if secret in t]
         for path in (store_path, tmp_path / "cli" / "data" / "warehouse.duckdb"):
             assert secret.encode() not in path.read_bytes()
+
+
+def test_the_collector_paused_for_parsing_resumes_only_when_the_last_parser_is_done():
+    assert gc.isenabled()
+    _gc_paused.__enter__()           # the prefetching thread starts a page
+    assert parse_json('{"issues": []}') == {"issues": []}
+    assert not gc.isenabled()        # the main thread's parse ended, the other has not
+    _gc_paused.__exit__(None, None, None)
+    assert gc.isenabled()

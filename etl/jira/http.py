@@ -15,6 +15,7 @@ import email.utils
 import gc
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -62,17 +63,39 @@ class Malformed(Exception):
         self.excerpt = " ".join(body[:60].split())
 
 
+class _GcPause:
+    """Pauses the cyclic garbage collector while any thread parses, and resumes it when the last
+    one is done: the prefetching thread and the main thread can parse at the same time, and a
+    per-call pause would let one of them leave the collector off for good."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._parsing = 0
+        self._resume = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._parsing == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._parsing += 1
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._parsing -= 1
+            if self._parsing == 0 and self._resume:
+                gc.enable()
+
+
+_gc_paused = _GcPause()
+
+
 def parse_json(text: str) -> Any:
     """json.loads without the cyclic garbage collector: a search page is tens of thousands of new
     containers, each allocation counting toward a collection that walks every live object, and
     parsed JSON holds no cycles to find. Collections took a sixth of a sync's time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused:
         return json.loads(text)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class JiraHttp:

@@ -179,27 +179,25 @@ class PageBatch:
 
 
 def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
-    before = copy.deepcopy(run)
     try:
-        with store.bounded_cache():
+        with store.capped_transaction():
             _store_batch(store, stored, run, load_id, batch)
     except duckdb.OutOfMemoryException:
         if store.memory_limit_set:
             raise
-        # The cap is meant for the cache, not for a batch of very large issues: that gets what it needs.
-        log.info("%d pages needed more memory than the sync's cache limit; stored without it", len(batch.pages))
-        run.clear()
-        run.update(before)
-        _store_batch(store, stored, run, load_id, batch)
+        # The cap is there to trim the cache, not to refuse a batch of very large issues. `run`
+        # is unchanged: `_checkpoint` updates it last, after its own statement succeeded.
+        log.info("%d pages needed more memory than the sync's cap; stored without it", len(batch.pages))
+        with store.transaction():
+            _store_batch(store, stored, run, load_id, batch)
 
 
 def _store_batch(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
-    with store.transaction():
-        store.add_search_pages(load_id, batch.pages)
-        stored.add(load_id, list(batch.needy.values()), batch.histories, batch.pages[-1][1])
-        _checkpoint(store, run, cursor=batch.cursor,
-                    phase="issues" if batch.cursor else ("reconcile" if run["reconcile"] else "done"),
-                    pages=len(batch.pages), issues=batch.issues, changelogs=batch.changelogs)
+    store.add_search_pages(load_id, batch.pages)
+    stored.add(load_id, list(batch.needy.values()), batch.histories, batch.pages[-1][1])
+    _checkpoint(store, run, cursor=batch.cursor,
+                phase="issues" if batch.cursor else ("reconcile" if run["reconcile"] else "done"),
+                pages=len(batch.pages), issues=batch.issues, changelogs=batch.changelogs)
 
 
 def _with_changelogs(listing, changelogs: Changelogs):
