@@ -244,7 +244,8 @@ def config_tables(cfg: Config) -> dict[str, list[dict]]:
         "stall_days": [{"class": k, "days": v} for k, v in cfg.stall_days.items()],
         "status_categories": [{"status": k, "category": v} for k, v in cfg.status_categories.items()],
         "settings": [{"tie_by_parent": cfg.tie_by_parent,
-                      "recurrence_window_days": cfg.recurrence_window_days}],
+                      "recurrence_window_days": cfg.recurrence_window_days,
+                      "site_url": cfg.jira_url}],
     }
 
 

@@ -31,7 +31,7 @@ CREATE TABLE config.recurrence_link_types (link_type VARCHAR);
 CREATE TABLE config.stall_days (class VARCHAR, days INTEGER);
 CREATE TABLE config.status_categories (status VARCHAR, category VARCHAR);
 CREATE TABLE config.settings (tie_by_parent BOOLEAN, recurrence_window_days INTEGER,
-                              as_of_override TIMESTAMP, config_path VARCHAR);
+                              as_of_override TIMESTAMP, config_path VARCHAR, site_url VARCHAR);
 """
 
 
@@ -88,9 +88,9 @@ def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime |
             continue
         for row in rows:
             con.execute(f"INSERT INTO config.{table} VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    con.execute("INSERT INTO config.settings VALUES (?, ?, ?, ?)",
+    con.execute("INSERT INTO config.settings VALUES (?, ?, ?, ?, ?)",
                 [cfg.tie_by_parent, cfg.recurrence_window_days,
-                 as_of.replace(tzinfo=None) if as_of else None, str(cfg.path or "")])
+                 as_of.replace(tzinfo=None) if as_of else None, str(cfg.path or ""), cfg.jira_url])
 
 
 def _remove_abandoned_builds(target: Path) -> None:

@@ -182,6 +182,23 @@ def test_the_summary_says_what_was_read_and_what_was_not_used(imported):
     assert (summary["rows"], summary["new_rows"], summary["rejected"], summary["quarantined_for_dates"]) == (15, 14, 1, 1)
 
 
+def test_issues_link_to_the_configured_site_and_without_one_the_user_is_told(imported, etl, config):
+    assert "No links to Jira: an export names no site; set url under [jira] in the configuration." in imported.out
+    assert imported.query("SELECT count(*) FROM marts.issues WHERE url IS NOT NULL") == [(0,)]
+
+    config.write_text('[jira]\nurl = "https://jira.example.com/"\n' + CONFIG, encoding="utf-8")
+    code, out, err = etl("--config", config, "publish", "--as-of", AS_OF)
+    assert code == 0, err
+    assert imported.query("SELECT url FROM marts.issues WHERE issue_key = 'OPS-101'") == [
+        ("https://jira.example.com/browse/OPS-101",)]
+
+    config.write_text('[jira]\nurl = "javascript:alert(1)//"\n' + CONFIG, encoding="utf-8")
+    code, out, err = etl("--config", config, "import-csv", EXPORT, "--as-of", AS_OF)
+    assert code == 0, err
+    assert "No links to Jira" not in out
+    assert imported.query("SELECT count(*) FROM marts.issues WHERE url IS NOT NULL") == [(0,)]
+
+
 def test_rows_are_stored_untouched_as_header_value_pairs(imported):
     with open(EXPORT, newline="", encoding="utf-8-sig") as f:
         header, first = list(csv.reader(f))[:2]
