@@ -182,6 +182,13 @@ def test_the_summary_says_what_was_read_and_what_was_not_used(imported):
     assert (summary["rows"], summary["new_rows"], summary["rejected"], summary["quarantined_for_dates"]) == (15, 14, 1, 1)
 
 
+def test_action_items_from_an_export_are_reported_as_having_no_changelog(imported):
+    items = imported.query("SELECT count(*) FROM marts.action_items")[0][0]
+    assert items > 0
+    assert imported.query("SELECT issues FROM marts.mapping_gaps WHERE problem = 'action item without a changelog'") \
+        == [(items,)]
+
+
 def test_issues_link_to_the_configured_site_and_without_one_the_user_is_told(imported, etl, config):
     assert "No links to Jira: an export names no site; set url under [jira] in the configuration." in imported.out
     assert imported.query("SELECT count(*) FROM marts.issues WHERE url IS NOT NULL") == [(0,)]

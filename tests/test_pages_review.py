@@ -324,6 +324,7 @@ def test_data_health_describes_the_demo(demo_db, dashboard_on):
         count, noun = re.search(r"\*\*: ([\d,]+) (\w+)\.", shown.value).groups()
         assert noun in (("issue", "value") if count == "1" else ("issues", "values")), shown.value
     assert any(s.value == "Incident without service: none." for s in at.success)
+    assert any(s.value == "Action item without a changelog: none." for s in at.success)
     # The configuration by its place in the project, not the server's folders.
     shown = markdown(at)
     assert plain(f"Configuration: {DEMO_CONFIG.relative_to(ROOT)}.") in shown

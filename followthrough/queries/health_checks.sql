@@ -15,9 +15,11 @@ checks (position, problem, fix) as (
         'Add the link type your post-mortems use to `[action_items].link_types`, or set `[action_items].parent` or `[action_items].epic_link_field` when items are sub-tasks or epic children.'),
     (5, 'action item matches no class rule',
         'Add their labels or issue types to `[classification]` (`strategic_labels`, `operational_labels`, ...), or name a class field in `[classification].field`.'),
-    (6, 'status with no known category',
+    (6, 'action item without a changelog',
+        'Their time in each status and whether they stalled are counted from their creation, as if they never moved. Sync them from Jira, or import JSON fetched with `expand=changelog`, for their real history.'),
+    (7, 'status with no known category',
         'Give each status its category (new, indeterminate or done) under `[status_categories]`.'),
-    (7, 'configured field found on no issue',
+    (8, 'configured field found on no issue',
         'The field id is misspelt or from another site: run `python -m etl fields` and correct `[fields]`, `[classification].field` or `[action_items].epic_link_field`.')
 )
 
