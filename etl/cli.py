@@ -133,7 +133,8 @@ def cmd_import_csv(args) -> int:
     def load(store: RawStore, load_id: int) -> dict:
         summary = import_csv_file(store, load_id, args.path)
         if not cfg.jira_url:
-            summary["message"] += " No links to Jira: an export names no site; set url under [jira] in the configuration."
+            summary["message"] += (" No links to Jira: an export names no site; "
+                                   "set url under [jira] in the configuration.")
         return summary
 
     return _load_and_publish(cfg, "csv", str(args.path), args.as_of, load)
