@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from etl.errors import UserError
 
@@ -144,9 +145,13 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     if epic_field:
         _check_field_spec(epic_field, f"{where}: [action_items].epic_link_field")
 
+    written_url = section("jira").get("url", "")
+    if written_url and (problem := site_url_problem(written_url)):
+        raise ConfigError(f"{where}: {problem}")
+
     return Config(
         path=path,
-        jira_url=section("jira").get("url", "").rstrip("/"),
+        jira_url=written_url.rstrip("/"),
         incident_jql=section("jira").get("incident_jql", ""),
         action_item_jql=section("jira").get("action_item_jql", ""),
         overlap_minutes=overlap,
@@ -213,6 +218,18 @@ def _type_name(t) -> str:
 
 def _quote(key: str) -> str:
     return key if re.match(r"^[A-Za-z0-9_-]+$", key) else f'"{key}"'
+
+
+def site_url_problem(url: str) -> str | None:
+    """Why [jira].url cannot be the site's address, or None. Checked when the configuration is read,
+    because CSV-imported issues link to it as well as sync fetching from it."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"[jira].url {url!r} is not a web address: use e.g. https://your-company.atlassian.net"
+    if parts.username or parts.password:
+        return ("[jira].url must not contain credentials: put them in JIRA_EMAIL and "
+                "JIRA_API_TOKEN, or JIRA_PAT, in the environment or .env")
+    return None
 
 
 def config_tables(cfg: Config) -> dict[str, list[dict]]:

@@ -201,9 +201,11 @@ def test_issues_link_to_the_configured_site_and_without_one_the_user_is_told(imp
 
     config.write_text('[jira]\nurl = "javascript:alert(1)//"\n' + CONFIG, encoding="utf-8")
     code, out, err = etl("--config", config, "import-csv", EXPORT, "--as-of", AS_OF)
-    assert code == 0, err
-    assert "No links to Jira" not in out
-    assert imported.query("SELECT count(*) FROM marts.issues WHERE url IS NOT NULL") == [(0,)]
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (f"error: {config}: [jira].url 'javascript:alert(1)//' is not a web "
+                                            "address: use e.g. https://your-company.atlassian.net")
+    assert imported.query("SELECT url FROM marts.issues WHERE issue_key = 'OPS-101'") == [
+        ("https://jira.example.com/browse/OPS-101",)]
 
 
 def test_rows_are_stored_untouched_as_header_value_pairs(imported):

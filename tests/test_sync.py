@@ -282,6 +282,35 @@ def test_batches_are_stored_under_the_memory_cap_and_one_that_needs_more_is_stor
     assert store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == default
 
 
+class FailsFirstBatchCommit:
+    """The store's connection, except that the COMMIT of the first batch of pages runs out of memory
+    the way DuckDB's does: the transaction is rolled back and the error raised."""
+
+    def __init__(self, con):
+        self.con, self.storing, self.failed = con, False, False
+
+    def execute(self, sql, *args):
+        self.storing = self.storing or sql.lstrip().startswith("INSERT INTO raw_issues")
+        if sql == "COMMIT" and self.storing and not self.failed:
+            self.failed = True
+            self.con.execute("ROLLBACK")
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_a_commit_that_runs_out_of_memory_is_retried_and_counted_once(jira, store, monkeypatch):
+    site = jira(build_issues(150, long_every=5))
+    monkeypatch.setattr(store, "con", FailsFirstBatchCommit(store.con))
+    result = run(site, store)
+
+    assert store.con.failed
+    assert (result.issues, result.pages, result.new, result.changelogs) == (150, 2, 150, 30)
+    assert histories(store) == expected_histories(site, site.keys())
+
+
 def test_running_out_of_memory_under_the_users_limit_is_one_line_and_publishes_nothing(jira, tmp_path, monkeypatch,
                                                                                        capsys):
     site = jira(build_issues(150, long_every=5))

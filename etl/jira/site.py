@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jira import JIRA
 
+from etl.config import site_url_problem
 from etl.errors import UserError
 from etl.jira.credentials import Credentials
 from etl.jira.http import JiraHttp, JiraProblem, RetryPolicy
@@ -59,12 +60,8 @@ def _check_url(url: str) -> None:
     if not url:
         raise UserError("[jira].url is not set in the configuration: set it to your site, "
                         "e.g. https://your-company.atlassian.net")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserError(f"[jira].url {url!r} is not a web address: use e.g. https://your-company.atlassian.net")
-    if parts.username or parts.password:
-        raise UserError("[jira].url must not contain credentials: put them in JIRA_EMAIL and "
-                        "JIRA_API_TOKEN, or JIRA_PAT, in the environment or .env")
+    if problem := site_url_problem(url):
+        raise UserError(problem)
 
 
 def _server_info(url: str, credentials: Credentials, policy: RetryPolicy) -> dict:

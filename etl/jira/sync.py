@@ -179,15 +179,18 @@ class PageBatch:
 
 
 def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
+    before = copy.deepcopy(run)
     try:
         with store.capped_transaction():
             _store_batch(store, stored, run, load_id, batch)
     except duckdb.OutOfMemoryException:
         if store.memory_limit_set:
             raise
-        # The cap is there to trim the cache, not to refuse a batch of very large issues. `run`
-        # is unchanged: `_checkpoint` updates it last, after its own statement succeeded.
+        # The cap is there to trim the cache, not to refuse a batch of very large issues. A failed
+        # COMMIT comes after `_checkpoint` advanced `run`, so the retry starts from the copy.
         log.info("%d pages needed more memory than the sync's cap; stored without it", len(batch.pages))
+        run.clear()
+        run.update(before)
         with store.transaction():
             _store_batch(store, stored, run, load_id, batch)
 

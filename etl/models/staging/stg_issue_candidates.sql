@@ -28,20 +28,19 @@ typed as (
         doc.fields.parent.key as parent_key,
         try_cast(doc.changelog.total as integer) as changelog_total,
         -- A browse link works on Cloud and Data Center alike: the site is what precedes /rest/.
-        -- A CSV export names no site, so its issues link to the configured one. Only http(s): a
-        -- crafted payload must not turn into a javascript: link on the page.
+        -- A CSV export (or JSON stripped of `self`) names no site, so those issues link to the
+        -- configured one. Only http(s): a crafted payload must not turn into a javascript: link.
         coalesce(
             case when regexp_full_match(doc.self, 'https?://[^\s"<>]+/rest/.*')
                  then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end,
-            case when regexp_full_match(site.url, 'https?://[^\s"<>]+')
-                 then site.url || '/browse/' || issue_key end) as url,
+            case when regexp_full_match((select site_url from config.settings), 'https?://[^\s"<>]+')
+                 then (select site_url from config.settings) || '/browse/' || issue_key end) as url,
         coalesce(doc.fields.labels, []) as labels,
         coalesce([c.name for c in doc.fields.components], []) as components,
         types[1] as payload_type,
         types[2] as fields_type,
         types[3] as labels_type
     from issue_documents
-    cross join (select site_url as url from config.settings) as site
 ),
 
 checked as (
