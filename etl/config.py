@@ -262,6 +262,7 @@ def config_tables(cfg: Config) -> dict[str, list[dict]]:
         "status_categories": [{"status": k, "category": v} for k, v in cfg.status_categories.items()],
         "settings": [{"tie_by_parent": cfg.tie_by_parent,
                       "recurrence_window_days": cfg.recurrence_window_days,
+                      "config_path": str(cfg.path or ""),
                       "site_url": cfg.jira_url}],
     }
 

@@ -83,14 +83,13 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
 
 def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime | None) -> None:
     con.execute(CONFIG_SCHEMA)
-    for table, rows in config_tables(cfg).items():
-        if table == "settings":
-            continue
+    tables = config_tables(cfg)
+    # The as-of override belongs to this publish, not to the configuration.
+    tables["settings"][0]["as_of_override"] = as_of.replace(tzinfo=None) if as_of else None
+    for table, rows in tables.items():
         for row in rows:
-            con.execute(f"INSERT INTO config.{table} VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    con.execute("INSERT INTO config.settings VALUES (?, ?, ?, ?, ?)",
-                [cfg.tie_by_parent, cfg.recurrence_window_days,
-                 as_of.replace(tzinfo=None) if as_of else None, str(cfg.path or ""), cfg.jira_url])
+            columns = ", ".join(f'? AS "{name}"' for name in row)
+            con.execute(f"INSERT INTO config.{table} BY NAME SELECT {columns}", list(row.values()))
 
 
 def _remove_abandoned_builds(target: Path) -> None:

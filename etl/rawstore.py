@@ -143,19 +143,19 @@ class RawStore:
         run. The cap is lifted with RESET, back to DuckDB's default, so it applies only when the
         user set no FOLLOWTHROUGH_MEMORY_LIMIT; a user's limit is left as it is.
         """
-        capped = not self.memory_limit_set
-        if capped:
-            self.con.execute("SET memory_limit = ?", [SYNC_MEMORY_CAP])
+        if self.memory_limit_set:
+            with self.transaction():
+                yield
+            return
+        self.con.execute("SET memory_limit = ?", [SYNC_MEMORY_CAP])
         try:
             with self.transaction():
                 yield
-                if capped:
-                    capped = False
-                    self.con.execute("RESET memory_limit")
-        finally:
-            # After a ROLLBACK: an aborted transaction refuses even a SET.
-            if capped:
                 self.con.execute("RESET memory_limit")
+        finally:
+            # Again after a ROLLBACK, which the RESET above never reached: an aborted transaction
+            # refuses even a SET. Resetting twice is harmless.
+            self.con.execute("RESET memory_limit")
 
     def close(self) -> None:
         self.con.close()

@@ -71,6 +71,9 @@ select
     i.components,
     i.parent_key,
     greatest(coalesce(i.changelog_total, 0), coalesce(h.histories, 0)) as history_count,
+    -- A CSV export, or JSON fetched without expand=changelog, says nothing of the history, which
+    -- is not the same as an empty one.
+    i.changelog_total is not null or h.histories is not null as has_changelog,
     i.url,
     i.fetched_at
 from staging.stg_issues as i

@@ -41,14 +41,11 @@ select 'action item matches no class rule', null, count(*)
 from marts.action_items where class = 'unclassified'
 having count(*) > 0
 
--- A CSV export, or JSON fetched without expand=changelog, carries no history: such an item looks
--- as if it sat in its current status since it was created, which can make it look stalled.
+-- Without a history an item looks as if it sat in its current status since it was created,
+-- which can make it look stalled.
 union all
 select 'action item without a changelog', null, count(*)
-from marts.action_items as a
-join staging.stg_issues as s using (issue_id)
-where s.changelog_total is null
-    and not exists (select 1 from staging.stg_changelog_items as c where c.issue_id = a.issue_id)
+from marts.issues where kind = 'action_item' and not has_changelog
 having count(*) > 0
 
 union all

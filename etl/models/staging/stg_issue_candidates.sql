@@ -33,8 +33,8 @@ typed as (
         coalesce(
             case when regexp_full_match(doc.self, 'https?://[^\s"<>]+/rest/.*')
                  then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end,
-            case when regexp_full_match((select site_url from config.settings), 'https?://[^\s"<>]+')
-                 then (select site_url from config.settings) || '/browse/' || issue_key end) as url,
+            (select site_url from config.settings where regexp_full_match(site_url, 'https?://[^\s"<>]+'))
+                || '/browse/' || issue_key) as url,
         coalesce(doc.fields.labels, []) as labels,
         coalesce([c.name for c in doc.fields.components], []) as components,
         types[1] as payload_type,
