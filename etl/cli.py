@@ -14,11 +14,12 @@ from pathlib import Path
 
 import duckdb
 
+from datapaths import published_path, warehouse_path
 from etl.config import DEMO_CONFIG, Config, load_config
 from etl.errors import UserError
 from etl.lock import etl_lock
 from etl.publish import PublishResult, publish
-from etl.rawstore import RawStore, published_path, warehouse_path
+from etl.rawstore import RawStore
 
 
 def main(argv: list[str] | None = None) -> int:

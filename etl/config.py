@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from datapaths import PROJECT_ROOT, default_config_path
 from etl.errors import UserError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = PROJECT_ROOT / "etl" / "demo" / "followthrough.demo.toml"
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
 ITEM_CLASSES = ("strategic", "operational", "unclassified")
@@ -80,7 +80,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
 
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
     """--config wins, then FOLLOWTHROUGH_CONFIG, then ./followthrough.toml."""
-    chosen = explicit or os.environ.get("FOLLOWTHROUGH_CONFIG") or PROJECT_ROOT / "followthrough.toml"
+    chosen = explicit or os.environ.get("FOLLOWTHROUGH_CONFIG") or default_config_path()
     return Path(chosen)
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 
+from datapaths import published_path
 from etl.config import Config, config_tables
 from etl.errors import UserError
-from etl.rawstore import RawStore, published_path
+from etl.rawstore import RawStore
 from etl.runner import ModelError, run_models
 
 CONFIG_SCHEMA = """

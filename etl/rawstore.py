@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.config import PROJECT_ROOT
+from datapaths import published_path, warehouse_path
 from etl.errors import UserError
 
 SCHEMA = """
@@ -81,18 +81,6 @@ EXCERPT_CHARS = 300
 # With it a sync's peak levelled off (522 MB at 100,000 issues, 547 MB at 200,000; 706 MB and growing
 # without); storing re-reads blocks the cap evicted, which cost a zero-latency sync some 5-10 %.
 SYNC_MEMORY_CAP = "256MB"
-
-
-def warehouse_path() -> Path:
-    """The working file; FOLLOWTHROUGH_WAREHOUSE overrides, else beside the published file."""
-    explicit = os.environ.get("FOLLOWTHROUGH_WAREHOUSE")
-    if explicit:
-        return Path(explicit)
-    return published_path().with_name("warehouse.duckdb")
-
-
-def published_path() -> Path:
-    return Path(os.environ.get("FOLLOWTHROUGH_DB") or PROJECT_ROOT / "data" / "followthrough.duckdb")
 
 
 def utcnow() -> datetime:

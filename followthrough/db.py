@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl.rawstore import published_path
+from datapaths import published_path
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 log = logging.getLogger(__name__)

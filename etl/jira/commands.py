@@ -6,6 +6,7 @@ import time
 
 from tqdm import tqdm
 
+from datapaths import warehouse_path
 from etl.config import Config
 from etl.jira.credentials import load_credentials
 from etl.jira.fields import render
@@ -14,7 +15,7 @@ from etl.jira.site import connect
 from etl.jira.sync import SyncResult, sync
 from etl.lock import etl_lock
 from etl.publish import PublishResult, publish
-from etl.rawstore import RawStore, warehouse_path
+from etl.rawstore import RawStore
 
 
 class ProgressBar:

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.config import PROJECT_ROOT
+from datapaths import DOTENV
 
 NAMES = ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
 
@@ -31,7 +31,7 @@ class Credentials:
 def load_credentials(environ: dict | None = None, dotenv: Path | None = None) -> Credentials:
     """The environment wins over `.env`, so a one-off `JIRA_PAT=... python -m etl sync` works."""
     environ = os.environ if environ is None else environ
-    values = _read_dotenv(dotenv or PROJECT_ROOT / ".env")
+    values = _read_dotenv(dotenv or DOTENV)
     values.update({k: environ[k] for k in NAMES if environ.get(k)})
     return Credentials(email=values.get("JIRA_EMAIL", "").strip(),
                        api_token=values.get("JIRA_API_TOKEN", "").strip(),

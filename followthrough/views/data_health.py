@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from etl.config import PROJECT_ROOT
+from datapaths import PROJECT_ROOT
 from followthrough.db import query
 from followthrough.style import counted
 from followthrough.text import plain
