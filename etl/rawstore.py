@@ -14,6 +14,7 @@ import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -270,6 +271,120 @@ class RawStore:
             return
         self.con.executemany("INSERT INTO retired_issues VALUES (?, ?, ?, ?, ?)",
                              [(i, k, utcnow(), load_id, reason) for i, k in issues])
+
+    def close_interrupted_loads(self, kinds: str) -> None:
+        """A load killed outright stays `running`; under the ETL lock none can still be. `kinds` is
+        a LIKE pattern on the kind."""
+        self.con.execute("UPDATE raw_loads SET status = 'failed', finished_at = ?, summary = ? "
+                         "WHERE status = 'running' AND kind LIKE ?",
+                         [utcnow(), '{"error": "interrupted"}', kinds])
+
+    def issue_changes(self, run_id: int, site_url: str) -> tuple[int, int]:
+        """Issues first stored by a sync run, and issues that got a new version in it.
+
+        Loads and rows share one sequence, so everything stored before the run has a smaller number.
+        """
+        return self.con.execute("""
+            WITH touched AS (
+                SELECT DISTINCT r.issue_id FROM raw_issues AS r JOIN raw_loads AS l USING (load_id)
+                WHERE l.load_id >= ? AND l.kind LIKE 'sync-%' AND l.source = ?),
+            before AS (SELECT DISTINCT issue_id FROM raw_issues WHERE seq < ?)
+            SELECT count(*) FILTER (WHERE b.issue_id IS NULL), count(*) FILTER (WHERE b.issue_id IS NOT NULL)
+            FROM touched AS t LEFT JOIN before AS b USING (issue_id)
+        """, [run_id, site_url, run_id]).fetchall()[0]
+
+    def issues_unlisted(self, site_url: str, pages: Iterable[str]) -> tuple[int, list[tuple[str, str]]]:
+        """How many issues the search pages (JSON text) list, and the (id, key) of issues synced from
+        the site that they do not list, unless already retired since last fetched."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE jira_listed (issue_id VARCHAR)")
+        try:
+            for text in pages:
+                self.con.execute("INSERT INTO jira_listed "
+                                 "SELECT unnest(json_extract_string(?::JSON, '$.issues[*].id'))", [text])
+            listed = self.con.execute("SELECT count(*) FROM jira_listed").fetchall()[0][0]
+            unlisted = self.con.execute("""
+                SELECT r.issue_id, arg_max(r.issue_key, r.seq)
+                FROM raw_issues AS r JOIN raw_loads AS l USING (load_id)
+                WHERE l.kind LIKE 'sync-%' AND l.source = ? AND r.issue_id IS NOT NULL
+                  AND r.issue_id NOT IN (SELECT issue_id FROM jira_listed WHERE issue_id IS NOT NULL)
+                GROUP BY r.issue_id
+                HAVING max(r.fetched_at) > coalesce((SELECT max(t.retired_at) FROM retired_issues AS t
+                                                     WHERE t.issue_id = r.issue_id), '-infinity'::TIMESTAMP)
+            """, [site_url]).fetchall()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS jira_listed")
+        return listed, unlisted
+
+    # -- changelogs fetched apart --------------------------------------------------------------
+    def issues_with_histories(self) -> set[str]:
+        return {row[0] for row in self.con.execute("SELECT DISTINCT issue_id FROM raw_changelogs").fetchall()}
+
+    def history_ids(self, issue_ids: list[str]) -> list[tuple[str, str]]:
+        """(issue id, history id) of the histories stored apart for these issues."""
+        return self.con.execute("SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
+                                "WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))", [issue_ids]).fetchall()
+
+    # -- CSV rows ------------------------------------------------------------------------------
+    def start_csv_staging(self) -> None:
+        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming_csv_rows (ord BIGINT, row_number BIGINT, payload JSON)")
+
+    def stage_csv_rows(self, rows: list[tuple[int, str]], first_ord: int) -> None:
+        """Rows (file line, [[header, value], ...] as JSON text) held aside until `store_csv_rows`;
+        `first_ord` numbers them in file order across calls."""
+        if not rows:
+            return
+        table = pa.table({
+            "ord": pa.array(range(first_ord, first_ord + len(rows)), pa.int64()),
+            "row_number": pa.array([line for line, _ in rows], pa.int64()),
+            "payload": pa.array([payload for _, payload in rows], pa.string()),
+        })
+        self.con.register("incoming_csv_batch", table)
+        try:
+            self.con.execute("INSERT INTO incoming_csv_rows "
+                             "SELECT ord, row_number, payload::JSON FROM incoming_csv_batch")
+        finally:
+            self.con.unregister("incoming_csv_batch")
+
+    def store_csv_rows(self, load_id: int, fetched_at: datetime) -> int:
+        """Stores the staged rows not already stored; returns how many were new."""
+        # seq follows the file's order (the subquery is sorted), so of two rows for one issue with
+        # the same Updated the later one wins, as it would in Jira's own list.
+        return self.con.execute("""
+            INSERT INTO raw_csv_rows
+            SELECT nextval('raw_seq'), ?, ?, row_number, payload
+            FROM (
+                SELECT i.ord, i.row_number, i.payload
+                FROM incoming_csv_rows AS i
+                WHERE NOT EXISTS (SELECT 1 FROM raw_csv_rows AS r
+                                  WHERE r.payload::VARCHAR = i.payload::VARCHAR)
+                QUALIFY row_number() OVER (PARTITION BY i.payload::VARCHAR ORDER BY i.ord) = 1
+                ORDER BY i.ord
+            )
+        """, [load_id, fetched_at]).fetchall()[0][0]
+
+    def staged_csv_rows_mapped(self, model_sql: str) -> list[tuple]:
+        """The staged rows as the CSV model maps them, in file order: (file line, issue key, date
+        problems, unmapped columns). Ends the staging."""
+        try:
+            return self.con.execute(f"""
+                SELECT i.row_number, p.issue_key, p.date_problems, p.unmapped_columns
+                FROM (
+{model_sql}
+                ) AS p
+                JOIN raw_csv_rows AS r USING (seq)
+                JOIN incoming_csv_rows AS i ON i.payload::VARCHAR = r.payload::VARCHAR
+                ORDER BY i.ord
+            """).fetchall()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS incoming_csv_rows")
+
+    def add_reject_once(self, load_id: int, origin: str, reason: str, excerpt: str | None = None) -> None:
+        """A reject not already on record: the same bad row from the same file, imported again,
+        adds nothing."""
+        seen = self.con.execute("SELECT count(*) FROM raw_rejects WHERE origin = ? AND reason = ? AND excerpt = ?",
+                                [origin, reason, (excerpt or "")[:EXCERPT_CHARS]]).fetchall()[0][0]
+        if not seen:
+            self.add_reject(load_id, origin, reason, excerpt)
 
     # -- checkpoints -------------------------------------------------------------------------
     def get_state(self, name: str):

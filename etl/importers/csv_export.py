@@ -18,10 +18,8 @@ import io
 import json
 from pathlib import Path
 
-import pyarrow as pa
-
 from etl.errors import UserError
-from etl.rawstore import EXCERPT_CHARS, RawStore, utcnow
+from etl.rawstore import RawStore, utcnow
 from etl.runner import MODELS_DIR
 
 BATCH = 5_000
@@ -101,8 +99,7 @@ class _Counts:
 def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter: str) -> _Counts:
     counts = _Counts()
     rejects: list[tuple[str, str, str]] = []
-    con = store.con
-    con.execute("CREATE OR REPLACE TEMP TABLE incoming_csv_rows (ord BIGINT, row_number BIGINT, payload JSON)")
+    store.start_csv_staging()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = counts.header = next(reader)
     width = len(header)
@@ -122,51 +119,18 @@ def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter:
             pairs = [[h, v] for h, v in zip(header, cells)]
             batch.append((line, json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))))
             if len(batch) >= BATCH:
-                _stage(con, batch, counts.good - len(batch))
+                store.stage_csv_rows(batch, counts.good - len(batch))
                 batch = []
     except csv.Error as exc:
         raise UserError(f"{path}:{reader.line_num}: cannot read the CSV ({exc}); nothing was stored") from None
-    _stage(con, batch, counts.good - len(batch))
+    store.stage_csv_rows(batch, counts.good - len(batch))
 
-    fetched_at = utcnow()
     with store.transaction():
-        # seq follows the file's order (the subquery is sorted), so of two rows for one issue with
-        # the same Updated the later one wins, as it would in Jira's own list.
-        counts.new = con.execute("""
-            INSERT INTO raw_csv_rows
-            SELECT nextval('raw_seq'), ?, ?, row_number, payload
-            FROM (
-                SELECT i.ord, i.row_number, i.payload
-                FROM incoming_csv_rows AS i
-                WHERE NOT EXISTS (SELECT 1 FROM raw_csv_rows AS r
-                                  WHERE r.payload::VARCHAR = i.payload::VARCHAR)
-                QUALIFY row_number() OVER (PARTITION BY i.payload::VARCHAR ORDER BY i.ord) = 1
-                ORDER BY i.ord
-            )
-        """, [load_id, fetched_at]).fetchall()[0][0]
+        counts.new = store.store_csv_rows(load_id, utcnow())
         for origin, reason, excerpt in rejects:
-            # The same bad row from the same file is on record already: importing again adds nothing.
-            seen = con.execute("SELECT count(*) FROM raw_rejects WHERE origin = ? AND reason = ? AND excerpt = ?",
-                               [origin, reason, excerpt[:EXCERPT_CHARS]]).fetchall()[0][0]
-            if not seen:
-                store.add_reject(load_id, origin, reason, excerpt)
+            store.add_reject_once(load_id, origin, reason, excerpt)
     counts.refused = [f"{origin}: {reason}" for origin, reason, _ in rejects]
     return counts
-
-
-def _stage(con, batch: list[tuple[int, str]], first_ord: int) -> None:
-    if not batch:
-        return
-    table = pa.table({
-        "ord": pa.array(range(first_ord, first_ord + len(batch)), pa.int64()),
-        "row_number": pa.array([line for line, _ in batch], pa.int64()),
-        "payload": pa.array([payload for _, payload in batch], pa.string()),
-    })
-    con.register("incoming_csv_batch", table)
-    try:
-        con.execute("INSERT INTO incoming_csv_rows SELECT ord, row_number, payload::JSON FROM incoming_csv_batch")
-    finally:
-        con.unregister("incoming_csv_batch")
 
 
 def _excerpt(cells: list[str], delimiter: str) -> str:
@@ -180,17 +144,7 @@ def _excerpt(cells: list[str], delimiter: str) -> str:
 def _summary(store: RawStore, path: Path, counts: _Counts) -> dict:
     """Reads this file's rows back through staging/csv_payloads.sql, the same SQL the build runs,
     so what is reported as unmapped is exactly what the models leave out."""
-    con = store.con
-    mapped = con.execute(f"""
-        SELECT i.row_number, p.issue_key, p.date_problems, p.unmapped_columns
-        FROM (
-{MODEL.read_text()}
-        ) AS p
-        JOIN raw_csv_rows AS r USING (seq)
-        JOIN incoming_csv_rows AS i ON i.payload::VARCHAR = r.payload::VARCHAR
-        ORDER BY i.ord
-    """).fetchall()
-    con.execute("DROP TABLE IF EXISTS incoming_csv_rows")
+    mapped = store.staged_csv_rows_mapped(MODEL.read_text())
 
     keys = {key for _, key, _, _ in mapped if key}
     without_key = sum(1 for _, key, _, _ in mapped if not key)

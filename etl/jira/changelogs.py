@@ -73,15 +73,13 @@ class StoredHistories:
 
     def __init__(self, store: RawStore):
         self.store = store
-        self.issues = {row[0] for row in store.con.execute("SELECT DISTINCT issue_id FROM raw_changelogs").fetchall()}
+        self.issues = store.issues_with_histories()
 
     def add(self, load_id: int, issues: list[dict], fetched: dict[str, list[dict]], fetched_at: datetime) -> None:
         known = defaultdict(set)
         earlier = [i["id"] for i in issues if i["id"] in self.issues]
         if earlier:
-            for issue_id, history_id in self.store.con.execute(
-                    "SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
-                    "WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))", [earlier]).fetchall():
+            for issue_id, history_id in self.store.history_ids(earlier):
                 known[issue_id].add(history_id)
         batch = []
         for issue in issues:

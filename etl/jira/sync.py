@@ -65,9 +65,10 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
          endpoints: dict[str, Endpoint] | None = None, progress: Progress | None = None) -> SyncResult:
     began = time.monotonic()
     base, fields = base_jql(cfg), issue_fields(cfg)
-    site = connect(cfg.jira_url, credentials or load_credentials(), policy)
+    site = connect(cfg.jira.url, credentials or load_credentials(), policy)
     endpoints = endpoints or endpoints_for(site.flavour)
-    _close_interrupted_loads(store)
+    # A sync killed outright leaves its load `running`.
+    store.close_interrupted_loads("sync-%")
     load_id = store.begin_load(f"sync-{site.flavour}", site.url)
     try:
         run, resumed = _start_or_resume(store, cfg, site, base, fields, full, reconcile, load_id)
@@ -81,7 +82,7 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
         with store.transaction():
             store.set_state(WATERMARK, {"fingerprint": run["fingerprint"], "server_time": run["started"]})
             store.clear_state(RUN)
-        new, updated = _changes(store, run["run_id"], site.url)
+        new, updated = store.issue_changes(run["run_id"], site.url)
         counts = run["counts"]
         result = SyncResult(site=site.url, flavour=site.flavour, since=run["since"], zone=str(site.zone),
                             resumed=resumed, pages=counts["pages"], issues=counts["issues"],
@@ -110,7 +111,7 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
     mark = store.get_state(WATERMARK)
     since = None
     if not full and mark and mark["fingerprint"] == fingerprint:
-        since = jql_minute(datetime.fromisoformat(mark["server_time"]) - timedelta(minutes=cfg.overlap_minutes),
+        since = jql_minute(datetime.fromisoformat(mark["server_time"]) - timedelta(minutes=cfg.jira.overlap_minutes),
                            site.zone)
     run = {"fingerprint": fingerprint, "run_id": load_id, "since": since, "started": site.server_time.isoformat(),
            "phase": "issues", "cursor": None, "reconcile": reconcile,
@@ -227,25 +228,3 @@ def _count(site: Site, jql: str) -> int | None:
         log.info("no issue count for the progress bar: %s", problem)
         return None
     return data.get(answer) if isinstance(data, dict) else None
-
-
-def _close_interrupted_loads(store: RawStore) -> None:
-    """A sync killed outright leaves its load `running`; under the lock none can still be."""
-    store.con.execute("UPDATE raw_loads SET status = 'failed', finished_at = ?, summary = ? "
-                      "WHERE status = 'running' AND kind LIKE 'sync-%'",
-                      [utcnow(), '{"error": "interrupted"}'])
-
-
-def _changes(store: RawStore, run_id: int, site_url: str) -> tuple[int, int]:
-    """Issues first stored by this run, and issues that got a new version in it.
-
-    Loads and rows share one sequence, so everything stored before the run has a smaller number.
-    """
-    return store.con.execute("""
-        WITH touched AS (
-            SELECT DISTINCT r.issue_id FROM raw_issues AS r JOIN raw_loads AS l USING (load_id)
-            WHERE l.load_id >= ? AND l.kind LIKE 'sync-%' AND l.source = ?),
-        before AS (SELECT DISTINCT issue_id FROM raw_issues WHERE seq < ?)
-        SELECT count(*) FILTER (WHERE b.issue_id IS NULL), count(*) FILTER (WHERE b.issue_id IS NOT NULL)
-        FROM touched AS t LEFT JOIN before AS b USING (issue_id)
-    """, [run_id, site_url, run_id]).fetchall()[0]
