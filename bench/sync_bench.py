@@ -18,7 +18,6 @@ ratio: nothing hides the cost of storing. `--latency-ms` adds a round trip to ev
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import resource
 import subprocess
@@ -129,8 +128,8 @@ def _config(site: dict):
     """The demo's field mapping, pointed at the fake site."""
     from etl.config import DEMO_CONFIG, load_config
 
-    return dataclasses.replace(load_config(DEMO_CONFIG), jira_url=site["url"], incident_jql=site["incident_jql"],
-                               action_item_jql=site["action_item_jql"])
+    return load_config(DEMO_CONFIG).replace(jira={"url": site["url"], "incident_jql": site["incident_jql"],
+                                                  "action_item_jql": site["action_item_jql"]})
 
 
 if __name__ == "__main__":

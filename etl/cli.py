@@ -133,7 +133,7 @@ def cmd_import_csv(args) -> int:
 
     def load(store: RawStore, load_id: int) -> dict:
         summary = import_csv_file(store, load_id, args.path)
-        if not cfg.jira_url:
+        if not cfg.jira.url:
             summary["message"] += (" No links to Jira: an export names no site; "
                                    "set url under [jira] in the configuration.")
         return summary

@@ -1,275 +1,158 @@
 """Followthrough's configuration: one TOML file, checked strictly so a typo fails loudly.
 
-The SQL models never read this file. `config_tables()` turns it into small tables that the
-models join against, so changing a mapping means re-running SQL, not re-fetching Jira.
+The keys are defined in `etl.config_keys`. The SQL models never read this file: `config_tables()`
+turns it into small tables that the models join against, so changing a mapping means re-running
+SQL, not re-fetching Jira.
 """
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from types import MappingProxyType, SimpleNamespace
 
 from datapaths import PROJECT_ROOT, default_config_path
+from etl.config_keys import BY_NAME, ITEM_CLASSES, SECTIONS, SEVERITIES, Key, Section, site_url_problem  # noqa: F401
 from etl.errors import UserError
 
 DEMO_CONFIG = PROJECT_ROOT / "etl" / "demo" / "followthrough.demo.toml"
-SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
-ITEM_CLASSES = ("strategic", "operational", "unclassified")
 
 
 class ConfigError(UserError):
     """A configuration problem, phrased as one line that names the key."""
 
 
-@dataclass(frozen=True)
-class MatchRules:
-    projects: tuple[str, ...] = ()
-    issue_types: tuple[str, ...] = ()
-    labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Config:
-    path: Path | None
-    jira_url: str = ""
-    incident_jql: str = ""
-    action_item_jql: str = ""
-    overlap_minutes: int = 10
-    incidents: MatchRules = MatchRules()
-    action_items: MatchRules = MatchRules()
-    tie_link_types: tuple[str, ...] = ()
-    tie_by_parent: bool = True
-    epic_link_field: str = ""
-    severity_field: str = "priority"
-    service_field: str = "components"
-    team_field: str = ""
-    severity_map: dict[str, str] = field(default_factory=dict)
-    strategic_labels: tuple[str, ...] = ()
-    operational_labels: tuple[str, ...] = ()
-    strategic_issue_types: tuple[str, ...] = ()
-    operational_issue_types: tuple[str, ...] = ()
-    class_field: str = ""
-    strategic_values: tuple[str, ...] = ()
-    operational_values: tuple[str, ...] = ()
-    stall_days: dict[str, int] = field(
-        default_factory=lambda: {"strategic": 30, "operational": 14, "unclassified": 21})
-    recurrence_window_days: int = 90
-    recurrence_link_types: tuple[str, ...] = ()
-    status_categories: dict[str, str] = field(default_factory=dict)
+    """The checked configuration: `cfg.jira.url`, `cfg.stall_days.strategic`, `cfg.severity_map[raw]`.
+
+    Built only by `parse_config`, so every value has passed its key's checks."""
+
+    def __init__(self, path: Path | None, data: dict):
+        self.path = path
+        self._data = data
+        for section in SECTIONS:
+            given = data.get(section.name, {})
+            if section.is_map:
+                value = MappingProxyType(dict(given))
+            else:
+                value = SimpleNamespace(**{k.name: _frozen(given.get(k.name, k.default)) for k in section.keys})
+            setattr(self, section.name, value)
+
+    def replace(self, **sections: dict) -> "Config":
+        """A copy with some keys changed, checked like a file: `cfg.replace(jira={"url": ...})`."""
+        merged = {name: dict(values) for name, values in self._data.items()}
+        for name, values in sections.items():
+            merged.setdefault(name, {}).update(values)
+        return parse_config(merged, self.path)
 
 
-# Every key the file may hold, with its expected type; anything else is a typo to report.
-_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "jira": {"url": str, "incident_jql": str, "action_item_jql": str, "overlap_minutes": int},
-    "incidents": {"projects": list, "issue_types": list, "labels": list},
-    "action_items": {"projects": list, "issue_types": list, "labels": list,
-                     "link_types": list, "parent": bool, "epic_link_field": str},
-    "fields": {"severity": str, "service": str, "team": str},
-    "severity_map": {},
-    "classification": {"strategic_labels": list, "operational_labels": list,
-                       "strategic_issue_types": list, "operational_issue_types": list,
-                       "field": str, "strategic_values": list, "operational_values": list},
-    "stall_days": {"strategic": int, "operational": int, "unclassified": int},
-    "recurrence": {"window_days": int, "link_types": list},
-    "status_categories": {},
-}
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
-def config_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--config wins, then FOLLOWTHROUGH_CONFIG, then ./followthrough.toml."""
-    chosen = explicit or os.environ.get("FOLLOWTHROUGH_CONFIG") or default_config_path()
-    return Path(chosen)
+def config_path(explicit: str | os.PathLike | None = None) -> tuple[Path, bool]:
+    """--config wins, then FOLLOWTHROUGH_CONFIG, then ./followthrough.toml; and whether it was named."""
+    named = explicit or os.environ.get("FOLLOWTHROUGH_CONFIG")
+    return (Path(named), True) if named else (default_config_path(), False)
 
 
 def load_config(path: str | os.PathLike | None = None, *, required: bool = True) -> Config:
-    p = config_path(path)
+    """A file that was named (--config, FOLLOWTHROUGH_CONFIG) must exist; the default one may be
+    absent when not required, and then every key takes its default."""
+    p, named = config_path(path)
     if not p.exists():
-        if required:
+        if required or named:
             raise ConfigError(f"{p}: configuration file not found (copy followthrough.example.toml)")
-        return Config(path=None)
+        return parse_config({})
+    if p.is_dir():
+        raise ConfigError(f"{p}: is a folder, not a configuration file")
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{p}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     return parse_config(data, p)
 
 
 def parse_config(data: dict, path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    _check_shape(data, where)
-
-    def section(name: str) -> dict:
-        return data.get(name, {})
-
-    def strings(name: str, key: str) -> tuple[str, ...]:
-        values = section(name).get(key, [])
-        if not all(isinstance(v, str) and v for v in values):
-            raise ConfigError(f"{where}: [{name}].{key} must be a list of non-empty strings")
-        return tuple(values)
-
-    def field_spec(key: str, default: str) -> str:
-        spec = section("fields").get(key, default)
-        _check_field_spec(spec, f"{where}: [fields].{key}")
-        return spec
-
-    severity_map = section("severity_map")
-    for raw, sev in severity_map.items():
-        if sev not in SEVERITIES:
-            raise ConfigError(f"{where}: [severity_map].{_quote(raw)} is {sev!r}; use one of {', '.join(SEVERITIES)}")
-
-    status_categories = section("status_categories")
-    for status, cat in status_categories.items():
-        if cat not in ("new", "indeterminate", "done"):
-            raise ConfigError(f"{where}: [status_categories].{_quote(status)} is {cat!r}; use new, indeterminate or done")
-
-    stall = {"strategic": 30, "operational": 14, "unclassified": 21} | section("stall_days")
-    for cls, days in stall.items():
-        if days <= 0:
-            raise ConfigError(f"{where}: [stall_days].{cls} must be a positive number of days")
-    window = section("recurrence").get("window_days", 90)
-    if window <= 0:
-        raise ConfigError(f"{where}: [recurrence].window_days must be a positive number of days")
-    overlap = section("jira").get("overlap_minutes", 10)
-    if overlap < 0:
-        raise ConfigError(f"{where}: [jira].overlap_minutes must not be negative")
-
-    class_field = section("classification").get("field", "")
-    if class_field:
-        _check_field_spec(class_field, f"{where}: [classification].field")
-    epic_field = section("action_items").get("epic_link_field", "")
-    if epic_field:
-        _check_field_spec(epic_field, f"{where}: [action_items].epic_link_field")
-
-    written_url = section("jira").get("url", "")
-    if written_url and (problem := site_url_problem(written_url)):
-        raise ConfigError(f"{where}: {problem}")
-
-    return Config(
-        path=path,
-        jira_url=written_url.rstrip("/"),
-        incident_jql=section("jira").get("incident_jql", ""),
-        action_item_jql=section("jira").get("action_item_jql", ""),
-        overlap_minutes=overlap,
-        incidents=MatchRules(strings("incidents", "projects"), strings("incidents", "issue_types"),
-                             strings("incidents", "labels")),
-        action_items=MatchRules(strings("action_items", "projects"), strings("action_items", "issue_types"),
-                                strings("action_items", "labels")),
-        tie_link_types=strings("action_items", "link_types"),
-        tie_by_parent=section("action_items").get("parent", True),
-        epic_link_field=epic_field,
-        severity_field=field_spec("severity", "priority"),
-        service_field=field_spec("service", "components"),
-        team_field=field_spec("team", ""),
-        severity_map=dict(severity_map),
-        strategic_labels=strings("classification", "strategic_labels"),
-        operational_labels=strings("classification", "operational_labels"),
-        strategic_issue_types=strings("classification", "strategic_issue_types"),
-        operational_issue_types=strings("classification", "operational_issue_types"),
-        class_field=class_field,
-        strategic_values=strings("classification", "strategic_values"),
-        operational_values=strings("classification", "operational_values"),
-        stall_days=stall,
-        recurrence_window_days=window,
-        recurrence_link_types=strings("recurrence", "link_types"),
-        status_categories=dict(status_categories),
-    )
-
-
-def _check_shape(data: dict, where: str) -> None:
-    for name, value in data.items():
-        if name not in _SCHEMA:
+    for name, values in data.items():
+        section = BY_NAME.get(name)
+        if section is None:
             raise ConfigError(f"{where}: unknown section [{name}]")
-        if not isinstance(value, dict):
+        if not isinstance(values, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
-        keys = _SCHEMA[name]
-        for key, item in value.items():
-            if not keys:  # free-form maps: raw value -> mapped value
-                if not isinstance(item, str):
-                    raise ConfigError(f"{where}: [{name}].{_quote(key)} must be a string")
-                continue
-            if key not in keys:
-                raise ConfigError(f"{where}: unknown key [{name}].{key}")
-            expected = keys[key]
-            # bool is an int in Python; a day count of `true` is still a mistake.
-            if not isinstance(item, expected) or (expected is int and isinstance(item, bool)):
-                raise ConfigError(f"{where}: [{name}].{key} must be {_type_name(expected)}, not {_type_name(type(item))}")
+        for key, value in values.items():
+            problem = (_map_problem(section, key, value) if section.is_map
+                       else _key_problem(section, key, value))
+            if problem:
+                raise ConfigError(f"{where}: {problem}")
+    if url := data.get("jira", {}).get("url"):
+        data = {**data, "jira": {**data["jira"], "url": url.rstrip("/")}}
+    return Config(path, data)
 
 
-def _check_field_spec(spec: str, where: str) -> None:
+def _map_problem(section: Section, raw: str, value) -> str | None:
+    where = f"[{section.name}].{_quote(raw)}"
+    if not isinstance(value, str):
+        return f"{where} must be a string"
+    if value not in section.map_values:
+        return f"{where} is {value!r}; use {_one_of(section.map_values)}"
+    return None
+
+
+def _key_problem(section: Section, name: str, value) -> str | None:
+    key = next((k for k in section.keys if k.name == name), None)
+    where = f"[{section.name}].{name}"
+    if key is None:
+        return f"unknown key {where}"
+    if key.kind is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            return f"{where} must be a list of non-empty strings"
+        return key.check(value) if key.check else None
+    # bool is an int in Python; a day count of `true` is still a mistake.
+    if not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
+        return f"{where} must be {_type_name(key.kind)}, not {_type_name(type(value))}"
+    if key.kind is int:
+        return _range_problem(key, where, value)
+    if not value:  # an empty text is the key left unset
+        return None
+    if key.field_spec:
+        return _field_spec_problem(value, where)
+    return key.check(value) if key.check else None
+
+
+def _range_problem(key: Key, where: str, value: int) -> str | None:
+    if key.low is not None and value < key.low:
+        return (f"{where} must not be negative" if key.low == 0
+                else f"{where} must be a positive number of {key.unit}")
+    if key.high is not None and value > key.high:
+        return f"{where} must be at most {key.high:,} {key.unit}, not {value:,}"
+    return None
+
+
+def _field_spec_problem(spec: str, where: str) -> str | None:
     """A field spec is `priority`, `components`, `labels:<prefix>`, or a field: its id
     (customfield_10050) for API data, its name (Severity) for CSV exports, which carry no ids."""
-    if spec in ("", "priority", "components"):
-        return
-    if spec.startswith("labels:") and spec != "labels:":
-        return
+    if spec in ("priority", "components") or (spec.startswith("labels:") and spec != "labels:"):
+        return None
     if '"' in spec or spec != spec.strip() or spec == "labels:":
-        raise ConfigError(f"{where} {spec!r} is not priority, components, labels:<prefix> or a field id or name")
+        return f"{where} {spec!r} is not priority, components, labels:<prefix> or a field id or name"
+    return None
 
 
 def _type_name(t) -> str:
     return {str: "text", int: "a whole number", bool: "true or false", list: "a list",
-            dict: "a table", float: "a whole number"}.get(t, getattr(t, "__name__", str(t)))
+            dict: "a table", float: "a decimal number"}.get(t, getattr(t, "__name__", str(t)))
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) < 4 else "one of " + ", ".join(values)
 
 
 def _quote(key: str) -> str:
     return key if re.match(r"^[A-Za-z0-9_-]+$", key) else f'"{key}"'
-
-
-def site_url_problem(url: str) -> str | None:
-    """Why [jira].url cannot be the site's address, or None. Checked when the configuration is read,
-    because CSV-imported issues link to it as well as sync fetching from it."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"[jira].url {url!r} is not a web address: use e.g. https://your-company.atlassian.net"
-    if parts.username or parts.password:
-        return ("[jira].url must not contain credentials: put them in JIRA_EMAIL and "
-                "JIRA_API_TOKEN, or JIRA_PAT, in the environment or .env")
-    return None
-
-
-def config_tables(cfg: Config) -> dict[str, list[dict]]:
-    """The configuration as rows for the `config` schema that the SQL models read."""
-    rules = []
-    for kind, match in (("incident", cfg.incidents), ("action_item", cfg.action_items)):
-        for attribute, values in (("project", match.projects), ("issue_type", match.issue_types),
-                                  ("label", match.labels)):
-            rules += [{"kind": kind, "attribute": attribute, "value": v} for v in values]
-    classes = []
-    for cls, labels, types, values in (
-            ("strategic", cfg.strategic_labels, cfg.strategic_issue_types, cfg.strategic_values),
-            ("operational", cfg.operational_labels, cfg.operational_issue_types, cfg.operational_values)):
-        classes += [{"class": cls, "attribute": "label", "value": v} for v in labels]
-        classes += [{"class": cls, "attribute": "issue_type", "value": v} for v in types]
-        classes += [{"class": cls, "attribute": "field", "value": v} for v in values]
-    sources = [{"attribute": name, **_field_source(spec)}
-               for name, spec in (("severity", cfg.severity_field), ("service", cfg.service_field),
-                                  ("team", cfg.team_field), ("class", cfg.class_field)) if spec]
-    if cfg.epic_link_field:
-        sources.append({"attribute": "epic", "source": "field", "field_id": cfg.epic_link_field, "prefix": ""})
-    return {
-        "match_rules": rules,
-        "class_rules": classes,
-        "field_sources": sources,
-        "severity_map": [{"raw_value": k, "severity": v} for k, v in cfg.severity_map.items()],
-        "tie_link_types": [{"link_type": v} for v in cfg.tie_link_types],
-        "recurrence_link_types": [{"link_type": v} for v in cfg.recurrence_link_types],
-        "stall_days": [{"class": k, "days": v} for k, v in cfg.stall_days.items()],
-        "status_categories": [{"status": k, "category": v} for k, v in cfg.status_categories.items()],
-        "settings": [{"tie_by_parent": cfg.tie_by_parent,
-                      "recurrence_window_days": cfg.recurrence_window_days,
-                      "config_path": str(cfg.path or ""),
-                      "site_url": cfg.jira_url}],
-    }
-
-
-def _field_source(spec: str) -> dict:
-    if spec in ("priority", "components"):
-        return {"source": spec, "field_id": "", "prefix": ""}
-    if spec.startswith("labels:"):
-        return {"source": "labels", "field_id": "", "prefix": spec.removeprefix("labels:")}
-    return {"source": "field", "field_id": spec, "prefix": ""}

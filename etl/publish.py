@@ -14,26 +14,12 @@ from pathlib import Path
 import duckdb
 
 from datapaths import published_path
-from etl.config import Config, config_tables
+from etl.config import Config
+from etl.config_tables import config_tables, schema_ddl
 from etl.errors import UserError
 from etl.rawstore import RawStore
 from etl.runner import ModelError, run_models
 
-CONFIG_SCHEMA = """
-CREATE SCHEMA config;
-CREATE SCHEMA staging;
-CREATE SCHEMA marts;
-CREATE TABLE config.match_rules (kind VARCHAR, attribute VARCHAR, value VARCHAR);
-CREATE TABLE config.class_rules (class VARCHAR, attribute VARCHAR, value VARCHAR);
-CREATE TABLE config.field_sources (attribute VARCHAR, source VARCHAR, field_id VARCHAR, prefix VARCHAR);
-CREATE TABLE config.severity_map (raw_value VARCHAR, severity VARCHAR);
-CREATE TABLE config.tie_link_types (link_type VARCHAR);
-CREATE TABLE config.recurrence_link_types (link_type VARCHAR);
-CREATE TABLE config.stall_days (class VARCHAR, days INTEGER);
-CREATE TABLE config.status_categories (status VARCHAR, category VARCHAR);
-CREATE TABLE config.settings (tie_by_parent BOOLEAN, recurrence_window_days INTEGER,
-                              as_of_override TIMESTAMP, config_path VARCHAR, site_url VARCHAR);
-"""
 
 
 @dataclass(frozen=True)
@@ -83,7 +69,8 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
 
 
 def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime | None) -> None:
-    con.execute(CONFIG_SCHEMA)
+    con.execute("CREATE SCHEMA config; CREATE SCHEMA staging; CREATE SCHEMA marts;")
+    con.execute(schema_ddl())
     tables = config_tables(cfg)
     # The as-of override belongs to this publish, not to the configuration.
     tables["settings"][0]["as_of_override"] = as_of.replace(tzinfo=None) if as_of else None

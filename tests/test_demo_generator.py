@@ -21,8 +21,8 @@ from etl.demo.generate import (DEMO_AS_OF, RECURRENCE_WINDOW_DAYS, SERVICE_TEAM,
                                generate, service_count, services_for)
 
 CFG = load_config(DEMO_CONFIG)
-SEVERITY = CFG.severity_field
-TEAM = CFG.team_field
+SEVERITY = CFG.fields.severity
+TEAM = CFG.fields.team
 TEAMS = {"Payments", "Platform", "Discovery", "Identity", "Data"}
 NAMED_SERVICES = {"checkout", "payments-api", "search", "auth", "notifications", "inventory",
                   "data-pipeline", "mobile-gateway"}
@@ -49,9 +49,9 @@ def is_action_item(issue: dict) -> bool:
 def item_class(issue: dict) -> str:
     """The classification rules of the demo config: strategic wins over operational."""
     f = issue["fields"]
-    if any(l in CFG.strategic_labels for l in f["labels"]) or f["issuetype"]["name"] in CFG.strategic_issue_types:
+    if any(l in CFG.classification.strategic_labels for l in f["labels"]) or f["issuetype"]["name"] in CFG.classification.strategic_issue_types:
         return "strategic"
-    if any(l in CFG.operational_labels for l in f["labels"]):
+    if any(l in CFG.classification.operational_labels for l in f["labels"]):
         return "operational"
     return "unclassified"
 
@@ -79,7 +79,7 @@ def incident_of(item: dict) -> str | None:
     if "parent" in f:
         return f["parent"]["id"]
     for link in f["issuelinks"]:
-        if link["type"]["name"] in CFG.tie_link_types and "inwardIssue" in link:
+        if link["type"]["name"] in CFG.action_items.link_types and "inwardIssue" in link:
             return link["inwardIssue"]["id"]
     return None
 
@@ -306,7 +306,7 @@ def test_action_item_and_recurrence_link_directions(issues, by_id):
                 assert later["fields"]["components"][0] == issue["fields"]["components"][0]
                 # Links further apart than the recurrence window would not count as a recurrence.
                 gap = ts(later["fields"]["created"]) - ts(issue["fields"]["created"])
-                assert gap <= timedelta(days=CFG.recurrence_window_days)
+                assert gap <= timedelta(days=CFG.recurrence.window_days)
 
 
 def test_how_action_items_are_tied(items, by_id):
@@ -373,7 +373,7 @@ def test_a_service_catalogue_that_grows_with_the_organisation():
 
 
 def test_the_recurrence_window_is_the_demo_configs():
-    assert RECURRENCE_WINDOW_DAYS == CFG.recurrence_window_days
+    assert RECURRENCE_WINDOW_DAYS == CFG.recurrence.window_days
 
 
 def test_services_and_teams(incidents):
@@ -431,7 +431,7 @@ def test_operational_work_closes_in_weeks_strategic_work_stalls(items):
     assert within > 0.7
     assert days_to_done("strategic")[len(days_to_done("strategic")) // 2] > 60
     open_strategic = [i for i in items if item_class(i) == "strategic" and i["fields"]["resolutiondate"] is None]
-    stalled = [i for i in open_strategic if DEMO_AS_OF - last_status_change(i) > timedelta(days=CFG.stall_days["strategic"])]
+    stalled = [i for i in open_strategic if DEMO_AS_OF - last_status_change(i) > timedelta(days=CFG.stall_days.strategic)]
     assert len(stalled) > 0.6 * len(open_strategic)
     months_stuck = [i for i in open_strategic if DEMO_AS_OF - last_status_change(i) > timedelta(days=120)]
     assert len(months_stuck) > 0.3 * len(open_strategic)
@@ -528,7 +528,7 @@ def test_published_recurrences_come_while_strategic_work_is_open(demo_marts):
         SELECT f.open_then, count(*), count(c.issue_key)
         FROM flagged AS f LEFT JOIN came_back AS c USING (issue_key)
         GROUP BY ALL
-    """, [DEMO_AS_OF.replace(tzinfo=None), CFG.recurrence_window_days]).fetchall()
+    """, [DEMO_AS_OF.replace(tzinfo=None), CFG.recurrence.window_days]).fetchall()
     rate = {open_then: back / n for open_then, n, back in rows}
     assert len(rows) == 2 and min(n for _, n, _ in rows) >= 50
     assert rate[True] > 1.5 * rate[False], rate

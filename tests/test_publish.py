@@ -79,3 +79,15 @@ def test_a_memory_cap_still_publishes_and_a_bad_one_is_named(workspace, etl, mon
     code, out, err = etl("import-json", FILES[0])
     assert code == 0, err
     assert workspace.query("SELECT count(*) FROM marts.issues") == [(33,)]
+
+
+def test_publish_with_a_named_config_that_is_missing_keeps_the_published_file(workspace, etl, tmp_path):
+    config = tmp_path / "followthrough.toml"
+    config.write_text('[incidents]\nissue_types = ["Bug"]\n')
+    assert etl("--config", config, "import-json", *FILES)[0] == 0
+    before = digest(workspace.published)
+    for named in (tmp_path / "followthrogh.toml", tmp_path):
+        code, out, err = etl("--config", named, "publish")
+        assert code != 0
+        assert str(named) in err and len(err.strip().splitlines()) == 1, err
+        assert digest(workspace.published) == before

@@ -132,7 +132,7 @@ def test_full_sync_reads_everything_again_and_stores_only_what_changed(jira, sto
 def test_changing_the_query_or_fields_starts_over_with_a_full_sync(jira, store):
     site = jira(build_issues(30))
     run(site, store)
-    cfg = dataclasses.replace(config_for(site), class_field="customfield_10016")
+    cfg = config_for(site).replace(classification={"field": "customfield_10016"})
     result = sync(cfg, store, credentials=credentials_for(site), policy=QUICK)
     assert result.since is None and result.issues == 30
     assert "customfield_10016" in site.served("/search/jql$")[-1].args["fields"]

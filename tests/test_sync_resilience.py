@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from etl.config import Config
+from etl.config import parse_config
 from etl.errors import UserError
 from etl.jira.credentials import Credentials
 from etl.jira.endpoints import DATACENTER
@@ -145,7 +145,7 @@ def test_forbidden_says_which_permission(jira, store):
 
 def test_a_wrong_site_address_is_404_with_what_to_fix(jira, store):
     site = jira(build_issues(1))
-    cfg = dataclasses.replace(config_for(site), jira_url=site.url + "/jira")
+    cfg = config_for(site).replace(jira={"url": site.url + "/jira"})
     with pytest.raises(JiraProblem) as caught:
         sync(cfg, store, credentials=Credentials(email=site.email, api_token=site.api_token), policy=QUICK)
     assert str(caught.value) == (f"{site.url}/jira has no server information (GET /rest/api/2/serverInfo answered "
@@ -162,7 +162,7 @@ def test_a_retired_api_is_410_with_what_to_fix(jira, store):
 
 def test_a_query_jira_rejects_quotes_jira_and_names_the_setting(jira, store):
     site = jira(build_issues(1))
-    cfg = dataclasses.replace(config_for(site), incident_jql="project = NOPE")
+    cfg = config_for(site).replace(jira={"incident_jql": "project = NOPE"})
     with pytest.raises(JiraProblem) as caught:
         sync(cfg, store, credentials=Credentials(email=site.email, api_token=site.api_token), policy=QUICK)
     assert str(caught.value).startswith(f"Jira refused the issue search at {site.url} (400: the fake site only "
@@ -174,8 +174,8 @@ def test_a_query_jira_rejects_quotes_jira_and_names_the_setting(jira, store):
     ("", "[jira].url is not set"), ("jira.example.com", "is not a web address"),
     ("https://me:secret@jira.example.com", "must not contain credentials")])
 def test_a_bad_site_address_is_caught_before_any_request(store, url, message):
-    cfg = Config(path=None, jira_url=url, incident_jql="project = OPS")
     with pytest.raises(UserError, match=re.escape(message)):
+        cfg = parse_config({"jira": {"url": url, "incident_jql": "project = OPS"}})
         sync(cfg, store, credentials=Credentials(pat="x"), policy=QUICK)
 
 

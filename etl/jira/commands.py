@@ -60,7 +60,7 @@ def sync_command(cfg: Config, *, full: bool, reconcile: bool) -> int:
 
 
 def fields_command(cfg: Config) -> int:
-    site = connect(cfg.jira_url, load_credentials(), RetryPolicy())
+    site = connect(cfg.jira.url, load_credentials(), RetryPolicy())
     fields = site.http.library(site.client.fields, what="the field list", where="GET /rest/api/2/field")
     print(render(fields))
     return 0

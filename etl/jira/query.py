@@ -24,7 +24,7 @@ ISSUE_FIELDS = ("summary", "issuetype", "status", "created", "updated", "resolut
 
 def base_jql(cfg: Config) -> str:
     # A pasted ORDER BY would end up in the middle of our query.
-    parts = [_ORDER_BY.sub("", q.strip()) for q in (cfg.incident_jql, cfg.action_item_jql) if q.strip()]
+    parts = [_ORDER_BY.sub("", q.strip()) for q in (cfg.jira.incident_jql, cfg.jira.action_item_jql) if q.strip()]
     if not parts:
         where = cfg.path or "the configuration"
         raise UserError(f"{where}: set [jira].incident_jql and action_item_jql to the issues sync should fetch")
@@ -43,7 +43,7 @@ def search_jql(base: str, since: str | None = None, window: str | None = None, *
 
 def issue_fields(cfg: Config) -> list[str]:
     wanted = list(ISSUE_FIELDS)
-    for spec in (cfg.severity_field, cfg.service_field, cfg.team_field, cfg.class_field, cfg.epic_link_field):
+    for spec in (cfg.fields.severity, cfg.fields.service, cfg.fields.team, cfg.classification.field, cfg.action_items.epic_link_field):
         # priority, components and labels:<prefix> are read from fields already in the list.
         if spec and spec not in ("priority", "components") and not spec.startswith("labels:") and spec not in wanted:
             wanted.append(spec)

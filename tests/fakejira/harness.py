@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.config import Config
+from etl.config import Config, parse_config
 from etl.jira.credentials import Credentials
 from etl.jira.http import RetryPolicy
 from etl.jira.sync import SyncResult, sync
@@ -39,10 +39,10 @@ def store(tmp_path):
         yield raw
 
 
-def config_for(site: FakeJira, **changes) -> Config:
-    return Config(path=None, jira_url=site.url, incident_jql=site.incident_jql,
-                  action_item_jql=site.action_item_jql, severity_field=SEVERITY_FIELD, team_field=TEAM_FIELD,
-                  **changes)
+def config_for(site: FakeJira) -> Config:
+    return parse_config({"jira": {"url": site.url, "incident_jql": site.incident_jql,
+                                  "action_item_jql": site.action_item_jql},
+                         "fields": {"severity": SEVERITY_FIELD, "team": TEAM_FIELD}})
 
 
 def credentials_for(site: FakeJira) -> Credentials:

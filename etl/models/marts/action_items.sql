@@ -15,8 +15,8 @@ incidents as (
 tie_links as (
     select l.*
     from staging.stg_issue_links as l
-    where exists (select 1 from config.tie_link_types as t
-                  where t.link_type in (l.link_type, l.inward_name, l.outward_name))
+    where list_has_any((select action_items_link_types from config.settings),
+                       [l.link_type, l.inward_name, l.outward_name])
 ),
 
 -- A link may be recorded on the item, on the incident, or (as Jira does) on both.

@@ -33,8 +33,8 @@ by_service as (
 repeat_links as (
     select l.issue_key, l.other_issue_key
     from staging.stg_issue_links as l
-    where exists (select 1 from config.recurrence_link_types as t
-                  where t.link_type in (l.link_type, l.inward_name, l.outward_name))
+    where list_has_any((select recurrence_link_types from config.settings),
+                       [l.link_type, l.inward_name, l.outward_name])
 ),
 
 -- Whichever incident of a linked pair came first is the earlier one, whatever the direction.

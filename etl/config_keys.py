@@ -1,0 +1,148 @@
+"""Every configuration key, defined once: its section, default, help text and checks.
+
+`etl.config` reads and checks a file against these definitions, builds the `Config` the code uses
+and the `config.settings` row the SQL models read; `followthrough.example.toml` is written from
+them (a test keeps the file in step). A new key is one `Key` here and its use.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
+ITEM_CLASSES = ("strategic", "operational", "unclassified")
+STATUS_CATEGORIES = ("new", "indeterminate", "done")
+# Day counts past ten years are a typo, and keep every sum of days well inside a 32-bit integer.
+MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    default: object          # its type is the key's: str, int, bool, or tuple (a list of strings)
+    help: str
+    example: object = None   # what followthrough.example.toml shows, when not the default
+    low: int | None = None   # whole numbers: the allowed range, inclusive
+    high: int | None = None
+    unit: str = ""           # "days", "minutes": said in a range error
+    field_spec: bool = False  # a Jira field: priority, components, labels:<prefix>, an id or a name
+    check: Callable[[object], str | None] | None = None  # further problem with a value, or None
+    column: str = ""         # its config.settings column when not <section>_<name>
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    help: str
+    keys: tuple[Key, ...] = ()
+    # A free-form map (raw Jira value -> one of these) instead of fixed keys.
+    map_values: tuple[str, ...] = ()
+    map_example: tuple[tuple[str, str], ...] = ()
+    map_hint: str = ""       # a commented example line for an empty map
+
+    @property
+    def is_map(self) -> bool:
+        return bool(self.map_values)
+
+
+def site_url_problem(url: str) -> str | None:
+    """Why [jira].url cannot be the site's address, or None. Checked when the configuration is read,
+    because CSV-imported issues link to it as well as sync fetching from it."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"[jira].url {url!r} is not a web address: use e.g. https://your-company.atlassian.net"
+    if parts.username or parts.password:
+        return ("[jira].url must not contain credentials: put them in JIRA_EMAIL and "
+                "JIRA_API_TOKEN, or JIRA_PAT, in the environment or .env")
+    return None
+
+
+def _days(name: str, default: int, help: str) -> Key:
+    return Key(name, default, help, low=1, high=MAX_DAYS, unit="days")
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("jira", "", (
+        Key("url", "", "Your site. Cloud or Data Center is detected from /rest/api/2/serverInfo, not from this URL.\n"
+                       "Issues from a CSV export link here too: an export does not name its site.",
+            example="https://your-company.atlassian.net", column="site_url", check=site_url_problem),
+        Key("incident_jql", "", "What `sync` fetches: the union of both queries. Keep them bounded (a project, a type).",
+            example="project = OPS AND issuetype = Incident"),
+        Key("action_item_jql", "", "", example="project in (OPS, PLAT) AND labels = postmortem-action"),
+        Key("overlap_minutes", 10, "Incremental syncs re-read this many minutes before the last watermark: Jira's search is\n"
+                                   "eventually consistent, and an overlap costs little because known versions are skipped.",
+            low=0, high=7 * 24 * 60, unit="minutes"),
+        Key("give_up_after_seconds", 60, "How long a sync keeps retrying a site that does not answer, refuses connections or\n"
+                                         "keeps failing, before it stops with one line saying why.",
+            low=1, high=24 * 3600, unit="seconds"),
+    )),
+    Section("incidents", "Which issues are incidents. Within a list any value matches; across lists all non-empty lists\n"
+                         "must match. These rules classify every issue, from sync, JSON or CSV alike.", (
+        Key("projects", (), "", example=("OPS",)),
+        Key("issue_types", (), "", example=("Incident",)),
+        Key("labels", (), ""),
+    )),
+    Section("action_items", "Which issues are post-mortem action items (an issue that is also an incident stays an incident).", (
+        Key("projects", (), ""),
+        Key("issue_types", (), ""),
+        Key("labels", (), "", example=("postmortem-action",)),
+        Key("link_types", (), "How an action item is tied to its incident. Link types match by name, inward or outward name,\n"
+                              "in either direction. With several candidates the earliest incident wins: it is the one whose\n"
+                              "post-mortem filed the item.", example=("Relates", "Action item")),
+        Key("parent", True, "A sub-task (or child issue) of an incident belongs to it.", column="tie_by_parent"),
+        Key("epic_link_field", "", 'Classic "Epic Link" custom field, if your site still uses one (company-managed projects).',
+            example="customfield_10014", field_spec=True),
+    )),
+    Section("fields", "Where each dimension comes from: \"priority\", \"components\", \"labels:<prefix>\" (the label after\n"
+                      "the prefix, e.g. labels:service- turns service-checkout into checkout) or a field id such as\n"
+                      "\"customfield_10050\" (select lists, text, user and multi-value fields are understood). CSV\n"
+                      "exports carry field names, not ids: for data imported from CSV give the name (\"Severity\").\n"
+                      "`python -m etl fields` lists your site's field ids and suggests candidates.", (
+        Key("severity", "priority", "", field_spec=True),
+        Key("service", "components", "", field_spec=True),
+        Key("team", "", "", example="labels:team-", field_spec=True),
+    )),
+    Section("severity_map", "Raw severity values (as Jira shows them) to SEV-1..SEV-4. Unmapped values show up on the\n"
+                            "Data health page, never as a guessed severity.",
+            map_values=SEVERITIES,
+            map_example=(("Highest", "SEV-1"), ("High", "SEV-2"), ("Medium", "SEV-3"), ("Low", "SEV-4"),
+                         ("Lowest", "SEV-4"))),
+    Section("classification", "Strategic items need weeks and an owner with a mandate; operational ones are on-call fixes.\n"
+                              "An item that matches neither is \"unclassified\": it is counted as such, never guessed.\n"
+                              "If it matches both, strategic wins.", (
+        Key("strategic_labels", (), "", example=("strategic",)),
+        Key("operational_labels", (), "", example=("operational",)),
+        Key("strategic_issue_types", (), "", example=("Epic",)),
+        Key("operational_issue_types", (), ""),
+        Key("field", "", "A select field that holds the class, and which of its values mean what.", field_spec=True),
+        Key("strategic_values", (), ""),
+        Key("operational_values", (), ""),
+    )),
+    Section("stall_days", "An open item is stalled when its status has not changed for longer than this, or it was never\n"
+                          "started and is older than this.", (
+        _days("strategic", 30, ""),
+        _days("operational", 14, ""),
+        _days("unclassified", 21, ""),
+    )),
+    Section("recurrence", "An incident recurs when a later incident hits the same service within the window, or is linked\n"
+                          "to it with one of these link types.", (
+        _days("window_days", 90, ""),
+        Key("link_types", (), "", example=("Duplicate", "Recurrence")),
+    )),
+    Section("status_categories", "Status categories are read from Jira (new / indeterminate / done). Only statuses that are no\n"
+                                 "longer on any issue need a category here, so that old changelog entries can be placed.",
+            map_values=STATUS_CATEGORIES, map_hint='"Awaiting Fix" = "indeterminate"'),
+    Section("access", "Who may open the dashboard once sign-in is configured ([auth] in .streamlit/secrets.toml): these\n"
+                      "e-mail addresses, and everyone whose verified address is at one of these domains. With sign-in\n"
+                      "configured and both lists empty, no one is let in. Takes effect at the next publish.", (
+        Key("emails", (), "", example=()),
+        Key("domains", (), "", example=()),
+    )),
+)
+
+BY_NAME = {section.name: section for section in SECTIONS}
