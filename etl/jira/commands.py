@@ -40,7 +40,8 @@ class ProgressBar:
         self.bar.update(issues)
 
     def close(self) -> None:
-        if self.bar:
+        # Not `if self.bar`: a bar without a total (Jira gave no count) refuses bool().
+        if self.bar is not None:
             self.bar.close()
 
 

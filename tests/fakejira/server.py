@@ -95,7 +95,7 @@ class FakeJira:
                  incident_jql: str = INCIDENT_JQL, action_item_jql: str = ACTION_ITEM_JQL,
                  time_zone: str = "UTC", changelog_cap: int | None = None, offset_limit: int = 10_000,
                  page_cap: int | None = None, bulkfetch: bool = True, anonymous_server_info: bool = True,
-                 latency: float = 0.0):
+                 approximate_count: bool = True, latency: float = 0.0):
         self.flavour = flavour
         self.email, self.api_token, self.pat = email, api_token, pat
         self.incident_jql, self.action_item_jql = incident_jql, action_item_jql
@@ -107,6 +107,8 @@ class FakeJira:
         self.page_cap = page_cap or (100 if cloud else 1000)
         self.bulkfetch = bulkfetch
         self.anonymous_server_info = anonymous_server_info
+        # Older Cloud sites, and proxies that allow only the search, answer it 404.
+        self.approximate_count = approximate_count
         self.latency = latency   # seconds before every answer, as a real site's round trip
         self.url = ""
         self.requests: list[Request] = []
@@ -233,7 +235,7 @@ class FakeJira:
             return 410, {}, _errors("The requested API has been removed. Please migrate to /rest/api/3/search/jql.")
         if cloud and path == "/rest/api/3/search/jql":
             return self._search_by_token(args)
-        if cloud and path == "/rest/api/3/search/approximate-count":
+        if cloud and self.approximate_count and path == "/rest/api/3/search/approximate-count":
             return 200, {}, json.dumps({"count": len(self._matching(args["jql"], ordered=False))})
         if cloud and self.bulkfetch and path == "/rest/api/3/changelog/bulkfetch" and method == "POST":
             return self._bulkfetch(args)
