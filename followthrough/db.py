@@ -76,9 +76,25 @@ def _cached_query(identity: tuple[str, int, int], name: str, frozen: tuple) -> p
 
 
 def _freeze(params: dict) -> tuple:
-    # cache_data hashes its arguments; lists become tuples and back.
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    # cache_data hashes its arguments by value: lists become tuples and a struct (the selection)
+    # a tagged tuple of its items, and back.
+    return tuple(sorted((k, _frozen(v)) for k, v in params.items()))
+
+
+_STRUCT = "\0struct"
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return (_STRUCT, _freeze(value))
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _thaw(frozen: tuple) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+    return {k: _thawed(v) for k, v in frozen}
+
+
+def _thawed(value):
+    if isinstance(value, tuple) and value[:1] == (_STRUCT,):
+        return _thaw(value[1])
+    return list(value) if isinstance(value, tuple) else value

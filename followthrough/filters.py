@@ -6,9 +6,10 @@ as-of date, not the wall clock, so a shared link and the demo always show the sa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from followthrough.db import query
@@ -32,14 +33,14 @@ class Filters:
 
     def previous(self) -> "Filters":
         """The period of the same length just before this one, with the same selections."""
-        return Filters(self.start - timedelta(days=self.days), self.start - timedelta(days=1), self.as_of,
-                       self.severity, self.service, self.team)
+        return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
 
     def params(self) -> dict:
-        """Parameters for the SQL: a half-open [start, end) range of timestamps and the lists."""
-        return {"start": datetime.combine(self.start, datetime.min.time()),
-                "end": datetime.combine(self.end + timedelta(days=1), datetime.min.time()),
-                "severities": list(self.severity), "services": list(self.service), "teams": list(self.team)}
+        """The selection as the one SQL parameter `$sel` that marts.in_selection reads: a half-open
+        [start, end) range of timestamps and, per dimension, the chosen values."""
+        return {"sel": {"start": datetime.combine(self.start, datetime.min.time()),
+                        "end": datetime.combine(self.end + timedelta(days=1), datetime.min.time()),
+                        **{name: list(getattr(self, name)) for name, _ in DIMENSIONS}}}
 
     def describe(self) -> str:
         parts = [f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"]
@@ -53,9 +54,9 @@ class Filters:
 def filter_options() -> dict:
     row = query("filter_options").iloc[0]
     # List columns arrive as numpy arrays; the SQL makes them never NULL.
-    return {"as_of": row["as_of"].to_pydatetime(), "first": row["first_incident_at"],
-            "severity": list(row["severities"]), "service": list(row["services"]),
-            "team": list(row["teams"])}
+    first = row["first_filed_at"]
+    return {"as_of": row["as_of"].to_pydatetime(), "first": None if pd.isna(first) else first.date(),
+            **{name: list(row[name]) for name, _ in DIMENSIONS}}
 
 
 def sidebar_filters() -> Filters:
@@ -63,15 +64,17 @@ def sidebar_filters() -> Filters:
     as_of = options["as_of"]
     default_end = as_of.date()
     default_start = default_end - timedelta(days=364)
+    earliest = min(options["first"] or default_start, default_start)
     params = st.query_params
     if "filters_from_url" not in st.session_state:
         st.session_state.filters_from_url = True
-        st.session_state.f_period = (_date(params.get("from")) or default_start, _date(params.get("to")) or default_end)
+        st.session_state.f_period = _period_from_url(params.get("from"), params.get("to"),
+                                                     (default_start, default_end), earliest)
         for name, _ in DIMENSIONS:
             st.session_state[f"f_{name}"] = [v for v in params.get_all(name) if v in options[name]]
 
     st.sidebar.header("Filters")
-    period = st.sidebar.date_input("Period", key="f_period", max_value=default_end,
+    period = st.sidebar.date_input("Period", key="f_period", min_value=earliest, max_value=default_end,
                                    help="Incidents and action items filed in this period. "
                                         "States such as open or stalled are taken at its end.")
     start, end = (period if isinstance(period, (tuple, list)) and len(period) == 2
@@ -87,6 +90,16 @@ def sidebar_filters() -> Filters:
     st.query_params.from_dict({**own, "from": start.isoformat(), "to": end.isoformat(),
                                **{name: list(values) for name, values in chosen.items() if values}})
     return Filters(start, end, as_of, **chosen)
+
+
+def _period_from_url(start: str | None, end: str | None, default: tuple[date, date],
+                     earliest: date) -> tuple[date, date]:
+    """A shared link's period, kept inside the data: a date past the as-of time or before the first
+    filing is moved to that edge, so an old or hand-edited link opens instead of failing."""
+    latest = default[1]
+    start_day = min(max(_date(start) or default[0], earliest), latest)
+    end_day = min(max(_date(end) or latest, start_day), latest)
+    return start_day, end_day
 
 
 def _date(text: str | None) -> date | None:

@@ -28,12 +28,12 @@ def con(tmp_path):
     # A second group, all still open, must not disturb the first one's estimate.
     con.executemany("INSERT INTO marts.action_item_states VALUES ('operational', 'Data', 'SEV-3', 'search', "
                     "TIMESTAMP '2026-01-15', ?, true)", [(d,) for d in (1, 2, 3)])
-    for name in ("in_selection", "km_curve", "km_summary"):
+    for name in ("chosen", "in_selection", "km_curve", "km_summary"):
         con.execute((MODELS_DIR / "marts" / f"{name}.sql").read_text())
     return con
 
 
-ARGS = "TIMESTAMP '2026-01-01', TIMESTAMP '2026-02-01', [], [], [], 'class'"
+ARGS = "{'start': TIMESTAMP '2026-01-01', 'end': TIMESTAMP '2026-02-01', 'severity': [], 'service': [], 'team': []}, 'class'"
 
 
 def test_curve_matches_textbook_table(con):
@@ -71,9 +71,9 @@ def test_shares_past_the_longest_follow_up_are_unknown_not_extrapolated(con):
 
 
 def test_filters_select_the_items(con):
-    none = con.execute("SELECT count(*) FROM marts.km_curve(TIMESTAMP '2026-01-01', TIMESTAMP '2026-02-01', "
-                       "['SEV-1'], [], [], 'class')").fetchall()
+    none = con.execute("SELECT count(*) FROM marts.km_curve({'start': TIMESTAMP '2026-01-01', "
+                       "'end': TIMESTAMP '2026-02-01', 'severity': ['SEV-1'], 'service': [], 'team': []}, 'class')").fetchall()
     assert none == [(0,)]
-    teams = con.execute("SELECT DISTINCT grp FROM marts.km_curve(TIMESTAMP '2026-01-01', TIMESTAMP '2026-02-01', "
-                        "[], [], ['Data'], 'team')").fetchall()
+    teams = con.execute("SELECT DISTINCT grp FROM marts.km_curve({'start': TIMESTAMP '2026-01-01', "
+                        "'end': TIMESTAMP '2026-02-01', 'severity': [], 'service': [], 'team': ['Data']}, 'team')").fetchall()
     assert teams == [("Data",)]

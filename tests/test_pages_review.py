@@ -173,11 +173,11 @@ def test_quarterly_curve_is_read_at_whole_days_and_keeps_the_figures(demo_db, da
         still_open = dict(zip(days, values(lines[name]["y"])))
         assert days[0] == 0 and still_open[0] == 1.0
         assert all(d == int(d) for d in days) and all(a < b for a, b in zip(days[1:], days[2:])), name
-        closing_days = sql(demo_db, "SELECT count(DISTINCT ceil(t)) FROM marts.km_curve(?, ?, [], [], [], 'all')",
+        closing_days = sql(demo_db, "SELECT count(DISTINCT ceil(t)) FROM marts.km_curve({'start': ?, 'end': ?, 'severity': [], 'service': [], 'team': []}, 'all')",
                            list(quarter))[0][0]
         assert len(days) == closing_days + 1, name
     figures = sql(demo_db, "SELECT closed_within_30, closed_within_60, closed_within_90 "
-                           "FROM marts.km_summary(?, ?, [], [], [], 'all')", list(Q3))[0]
+                           "FROM marts.km_summary({'start': ?, 'end': ?, 'severity': [], 'service': [], 'team': []}, 'all')", list(Q3))[0]
     last = dict(zip(values(lines["2026 Q3"]["x"]), values(lines["2026 Q3"]["y"])))
     for within, share in zip((30, 60, 90), figures):
         assert metric(at, f"Closed within {within} days").value == percent(share)

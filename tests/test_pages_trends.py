@@ -181,8 +181,8 @@ def test_overview_figures_match_the_marts(demo):
     stalled = demo.one(f"SELECT count(*) FROM marts.action_items_at({demo.t}) "
                        f"WHERE class = 'strategic' AND is_stalled AND {demo.filed()}")
     assert shown["Strategic items stalled"].value == number(stalled)
-    median_close = demo.one(f"SELECT median_days FROM marts.km_summary(TIMESTAMP '{demo.start}', {demo.t}, "
-                            "[], [], [], 'all')")
+    median_close = demo.one(f"SELECT median_days FROM marts.km_summary({{'start': TIMESTAMP '{demo.start}', "
+                            f"'end': {demo.t}, 'severity': [], 'service': [], 'team': []}}, 'all')")
     assert shown["Median time to close"].value == days_text(median_close)
 
     # The trend's stacked bars add up to the incidents, per week and then per month, on a count axis.
@@ -290,7 +290,8 @@ def test_recurrence_follows_a_service_in_the_url(demo):
 
 def test_follow_through_figures_match_the_marts(demo):
     at = open_page("follow_through", **demo.url())
-    km = f"marts.km_summary(TIMESTAMP '{demo.start}', {demo.t}, [], [], [], 'class')"
+    km = (f"marts.km_summary({{'start': TIMESTAMP '{demo.start}', 'end': {demo.t}, "
+          "'severity': [], 'service': [], 'team': []}, 'class')")
     expected = {cls: (items, closed, median) for cls, items, closed, median in demo.rows(
         f"SELECT a.class, count(*), count(a.closed_at), any_value(k.median_days) FROM marts.action_items AS a "
         f"JOIN {km} AS k ON k.grp = a.class WHERE {demo.filed('a')} GROUP BY 1")}
@@ -404,6 +405,16 @@ def test_a_filter_matching_nothing_explains_itself(demo, page):
         "ORDER BY 1, 2 LIMIT 1")[0]
     at = open_page(page, service=service, team=team, **demo.url())
     assert at.info and not figures(at)
+
+
+@pytest.mark.parametrize("page", PAGES + ("quarterly", "explorer", "data_health"))
+@pytest.mark.parametrize("dates", [{"to": "2099-12-31"}, {"from": "0100-01-01"},
+                                   {"from": "2099-01-01", "to": "2099-02-01"}, {"from": "nonsense", "to": "2026-13-45"}])
+def test_link_dates_outside_the_data_open_the_page_within_it(demo, page, dates):
+    at = open_page(page, **dates)
+    start, end = at.session_state["f_period"]
+    assert end <= demo.as_of.date() and start <= end
+    assert at.query_params["to"] == end.isoformat()
 
 
 @pytest.fixture

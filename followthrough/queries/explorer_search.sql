@@ -1,11 +1,11 @@
--- Incidents filed in [$start, $end) under the filters whose key or summary contains $text (any
+-- Incidents filed in [$sel['start'], $sel['end']) under the filters whose key or summary contains $text (any
 -- case; an empty $text matches all), open, resolved or both ($status), newest first, at most
 -- $limit; total_rows counts every match. Each with its action items and whether it was a repeat.
 with
 
 matches as (
     select *
-    from marts.selected_incidents($start, $end, $severities, $services, $teams)
+    from marts.selected_incidents($sel)
     where ($status = 'all' or is_resolved = ($status = 'resolved'))
       and (contains(lower(issue_key), lower($text)) or contains(lower(coalesce(summary, '')), lower($text)))
 ),

@@ -3,20 +3,17 @@
 with
 
 until as (
-    select least($end, as_of) as t from marts.build_info
+    select least($sel['end'], as_of) as t from marts.build_info
 ),
 
 items as (
     select created_at, closed_at
     from marts.action_items
-    where created_at >= $start and created_at < $end
-      and marts.in_selection(severity, $severities)
-      and marts.in_selection(service, $services)
-      and marts.in_selection(team, $teams)
+    where marts.in_selection($sel, action_items)
 ),
 
 weeks as (
-    select unnest(range(date_trunc('week', $start), (select t from until), interval 7 day)) as week
+    select unnest(range(date_trunc('week', $sel['start']), (select t from until), interval 7 day)) as week
 ),
 
 filed as (

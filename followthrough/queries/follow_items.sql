@@ -13,9 +13,6 @@ select
     days_open,
     count(*) over () as total_rows
 from marts.action_item_states
-where created_at >= $start and created_at < $end
-  and marts.in_selection(severity, $severities)
-  and marts.in_selection(service, $services)
-  and marts.in_selection(team, $teams)
+where marts.in_selection($sel, action_item_states)
 order by is_open desc, days_open desc, issue_key
 limit $limit

@@ -4,7 +4,7 @@
 with
 
 curves as (
-    select * from marts.km_curve_daily($start, $end, $severities, $services, $teams, $group_by)
+    select * from marts.km_curve_daily($sel, $group_by)
 )
 
 select grp, days, still_open, at_risk, closed

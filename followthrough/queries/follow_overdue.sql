@@ -11,7 +11,7 @@ select
     service,
     status,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where is_overdue
 order by days_overdue desc, due_date, issue_key
 limit $limit

@@ -11,7 +11,7 @@ select
     n.hours_to_resolve,
     r.earlier_issue_key as repeat_of,
     count(*) over () as total_rows
-from marts.selected_incidents($start, $end, $severities, $services, $teams) as n
+from marts.selected_incidents($sel) as n
 left join marts.recurrences as r using (issue_key)
 order by n.created_at desc, n.issue_key
 limit $limit

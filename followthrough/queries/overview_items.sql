@@ -15,6 +15,6 @@ select
     coalesce(is_overdue, false) as is_overdue,
     is_stalled,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 order by coalesce(is_overdue, false) desc, is_stalled desc, is_open desc, created_at, issue_key
 limit $limit

@@ -4,6 +4,6 @@ select
     date_trunc($grain, created_at) as bucket,
     coalesce(severity, '(none)') as severity,
     count(*) as incidents
-from marts.selected_incidents($start, $end, $severities, $services, $teams)
+from marts.selected_incidents($sel)
 group by all
 order by bucket, severity

@@ -1,4 +1,4 @@
--- The action items behind the quarter's figures: filed in [$start, $end), as they stood at its
+-- The action items behind the quarter's figures: filed in [$sel['start'], $sel['end']), as they stood at its
 -- end (or at the as-of time for the quarter still running). Overdue first, then stalled, then
 -- open, at most $limit; total_rows counts them all.
 select
@@ -18,6 +18,6 @@ select
     coalesce(is_stalled, false) as is_stalled,
     url,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 order by is_overdue desc nulls last, is_stalled desc, is_open desc, created_at desc, issue_key
 limit $limit

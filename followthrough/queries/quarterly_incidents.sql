@@ -1,4 +1,4 @@
--- The incidents behind the quarter's figures: filed in [$start, $end) under the filters, with
+-- The incidents behind the quarter's figures: filed in [$sel['start'], $sel['end']) under the filters, with
 -- whether each repeated an earlier one. At most $limit, newest first; total_rows counts them all.
 select
     i.issue_key,
@@ -13,7 +13,7 @@ select
     r.earlier_issue_key as repeat_of,
     i.url,
     count(*) over () as total_rows
-from marts.selected_incidents($start, $end, $severities, $services, $teams) as i
+from marts.selected_incidents($sel) as i
 left join marts.recurrences as r using (issue_key)
 order by i.created_at desc, i.issue_key
 limit $limit

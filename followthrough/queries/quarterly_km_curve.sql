@@ -1,4 +1,4 @@
--- The Kaplan-Meier curve for the action items filed in [$start, $end), one point per whole day.
+-- The Kaplan-Meier curve for the action items filed in [$sel['start'], $sel['end']), one point per whole day.
 select days, still_open, at_risk
-from marts.km_curve_daily($start, $end, $severities, $services, $teams, 'all')
+from marts.km_curve_daily($sel, 'all')
 order by days

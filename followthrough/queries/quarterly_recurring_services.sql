@@ -1,11 +1,11 @@
--- The services whose incidents in the quarter [$start, $end) most often repeated an earlier one,
+-- The services whose incidents in the quarter [$sel['start'], $sel['end']) most often repeated an earlier one,
 -- at most $limit of them: repeats, how many came back while the earlier incident's action items
 -- were still open, and the share of the service's incidents in the quarter that were repeats.
 with
 
 incidents as (
     select issue_key, service
-    from marts.selected_incidents($start, $end, $severities, $services, $teams)
+    from marts.selected_incidents($sel)
 )
 
 select

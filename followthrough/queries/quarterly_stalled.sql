@@ -1,4 +1,4 @@
--- Strategic action items filed in the quarter [$start, $end) that were stalled at its end (or at
+-- Strategic action items filed in the quarter [$sel['start'], $sel['end']) that were stalled at its end (or at
 -- the as-of time for the quarter still running), longest without a status change first, at most
 -- $limit; total_rows counts them all.
 select
@@ -15,7 +15,7 @@ select
     due_date,
     url,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where class = 'strategic' and is_stalled
 order by days_without_status_change desc, issue_key
 limit $limit

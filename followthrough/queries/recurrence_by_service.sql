@@ -9,7 +9,7 @@ select
     count(r.issue_key) filter (where r.recurred_while_open) as while_open,
     count(*) over () as total_rows,
     (sum((count(r.issue_key) > 0)::int) over ())::bigint as with_repeats
-from marts.selected_incidents($start, $end, $severities, $services, $teams) as n
+from marts.selected_incidents($sel) as n
 left join marts.recurrences as r using (issue_key)
 group by all
 order by recurrences desc, recurrence_rate desc, service

@@ -4,11 +4,11 @@ with
 
 incidents as (
     select issue_key, coalesce(service, '(none)') as service, created_at
-    from marts.selected_incidents($start, $end, $severities, $services, $teams)
+    from marts.selected_incidents($sel)
 ),
 
 months as (
-    select unnest(range(date_trunc('month', $start), $end, interval 1 month)) as month
+    select unnest(range(date_trunc('month', $sel['start']), $sel['end'], interval 1 month)) as month
 ),
 
 repeats as (

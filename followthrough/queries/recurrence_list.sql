@@ -18,9 +18,6 @@ select
 from marts.recurrences as r
 join marts.incidents as later on later.issue_key = r.issue_key
 join marts.incidents as earlier on earlier.issue_key = r.earlier_issue_key
-where later.created_at >= $start and later.created_at < $end
-  and marts.in_selection(later.severity, $severities)
-  and marts.in_selection(later.service, $services)
-  and marts.in_selection(later.team, $teams)
+where marts.in_selection($sel, later)
 order by r.created_at desc, r.issue_key
 limit $limit

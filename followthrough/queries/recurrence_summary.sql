@@ -4,7 +4,7 @@
 with
 
 incidents as (
-    select issue_key from marts.selected_incidents($start, $end, $severities, $services, $teams)
+    select issue_key from marts.selected_incidents($sel)
 ),
 
 repeats as (

@@ -10,7 +10,7 @@ buckets(position, bucket, low, high) as (
 
 open_items as (
     select floor(days_open) as age
-    from marts.selected_action_items($start, $end, $severities, $services, $teams)
+    from marts.selected_action_items($sel)
     where class = 'strategic' and is_open
 )
 

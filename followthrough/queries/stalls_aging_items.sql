@@ -11,7 +11,7 @@ select
     floor(days_open) as days_open,
     is_stalled,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where class = 'strategic' and is_open
   and floor(days_open) >= $low and ($high is null or floor(days_open) <= $high)
 order by days_open desc, issue_key

@@ -15,7 +15,7 @@ select
     created_at,
     floor(days_open) as days_open,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where class = 'strategic' and is_stalled
 order by days_without_movement desc, incidents_while_open desc, issue_key
 limit $limit

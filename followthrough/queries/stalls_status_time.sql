@@ -7,11 +7,7 @@ with
 items as (
     select issue_id
     from marts.action_items
-    where class = 'strategic'
-      and created_at >= $start and created_at < $end
-      and marts.in_selection(severity, $severities)
-      and marts.in_selection(service, $services)
-      and marts.in_selection(team, $teams)
+    where class = 'strategic' and marts.in_selection($sel, action_items)
 ),
 
 per_item as (

@@ -7,5 +7,5 @@ select
     count(*) filter (where is_stalled and never_started) as never_started,
     count(*) filter (where is_open and owner is null) as unowned,
     any_value(stall_threshold_days) as threshold_days
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where class = 'strategic'

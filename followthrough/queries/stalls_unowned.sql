@@ -10,7 +10,7 @@ select
     floor(days_open) as days_open,
     is_stalled,
     count(*) over () as total_rows
-from marts.selected_action_items($start, $end, $severities, $services, $teams)
+from marts.selected_action_items($sel)
 where class = 'strategic' and is_open and owner is null
 order by days_open desc, issue_key
 limit $limit

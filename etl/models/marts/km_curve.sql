@@ -1,10 +1,10 @@
 -- materialize: macro
 -- Kaplan-Meier estimate of the share of action items still open after t days, for items filed in
--- [start_date, end_date), by class, team or all together. Items still open are censored at
+-- the selection's period, by class, team or all together. Items still open are censored at
 -- their age instead of being dropped or counted as closed, so slow-closing groups are not made
 -- to look fast. One row per distinct duration: items at risk (open for at least t days), items
 -- closed at t, and the estimate S(t) = product over closing times u <= t of (1 - closed(u) / at_risk(u)).
-CREATE OR REPLACE MACRO marts.km_curve(start_date, end_date, severities, services, teams, group_by) AS TABLE
+CREATE OR REPLACE MACRO marts.km_curve(sel, group_by) AS TABLE
 with
 
 items as (
@@ -13,10 +13,7 @@ items as (
         days_open as t,
         not is_open as closed
     from marts.action_item_states
-    where created_at >= start_date and created_at < end_date
-      and marts.in_selection(severity, severities)
-      and marts.in_selection(service, services)
-      and marts.in_selection(team, teams)
+    where marts.in_selection(sel, action_item_states)
 ),
 
 durations as (

@@ -3,11 +3,11 @@
 -- instead of one per distinct duration (about one per item), so a chart stays small however many
 -- items there are. Every curve starts at 100% still open on day 0; at_risk is the number open at
 -- the start of the day, closed the number that closed during it.
-CREATE OR REPLACE MACRO marts.km_curve_daily(start_date, end_date, severities, services, teams, group_by) AS TABLE
+CREATE OR REPLACE MACRO marts.km_curve_daily(sel, group_by) AS TABLE
 with
 
 curve as (
-    select * from marts.km_curve(start_date, end_date, severities, services, teams, group_by)
+    select * from marts.km_curve(sel, group_by)
 )
 
 select grp, 0 as days, 1.0 as still_open, max(at_risk) as at_risk, 0 as closed

@@ -3,15 +3,15 @@
 -- previous period and the quarterly review against the previous quarter, defined once here.
 -- Time to resolve covers the period's incidents resolved so far (open ones have none, and are
 -- not counted as zero); time to close is the Kaplan-Meier estimate for the period's items.
-CREATE OR REPLACE MACRO marts.period_figures(start_date, end_date, severities, services, teams) AS TABLE
+CREATE OR REPLACE MACRO marts.period_figures(sel) AS TABLE
 with
 
 incidents as (
-    select * from marts.selected_incidents(start_date, end_date, severities, services, teams)
+    select * from marts.selected_incidents(sel)
 ),
 
 items as (
-    select * from marts.selected_action_items(start_date, end_date, severities, services, teams)
+    select * from marts.selected_action_items(sel)
 ),
 
 incident_figures as (
@@ -41,7 +41,7 @@ item_figures as (
 
 time_to_close as (
     select median_days as median_days_to_close, closed_within_30, closed_within_60, closed_within_90
-    from marts.km_summary(start_date, end_date, severities, services, teams, 'all')
+    from marts.km_summary(sel, 'all')
 )
 
 select
