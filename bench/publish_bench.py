@@ -2,7 +2,7 @@
 
 The measured step is the real `etl.publish.publish()` on the cached raw store. Its SQL models are
 timed one by one by handing the real `etl.runner.run_models` a connection that times each
-statement it executes: run_models executes macros.sql first and then one statement per declared
+statement it executes: run_models executes macros.sql first and then one statement per
 model, in order, so the n-th statement is the n-th model. Nothing about the publish is re-done
 here; the remainder (config tables, counts, detach with its checkpoint, fsync, rename) is the
 publish total minus the models.
@@ -81,7 +81,7 @@ def task_publish(warehouse: str, target: str, profile_dir: str | None = None, se
     from etl.runner import declared_models, run_models
 
     cfg = load_config(DEMO_CONFIG)
-    names = {p.stem.lower(): f"{p.parent.name}/{p.name}" for p in declared_models()}
+    names = {m.name.lower(): m.label for m in declared_models()}
     timed: list[_TimedConnection] = []
     profile = Path(profile_dir) if profile_dir else None
     if profile:

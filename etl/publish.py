@@ -18,7 +18,7 @@ from etl.config import Config
 from etl.config_tables import config_tables, schema_ddl
 from etl.errors import UserError
 from etl.rawstore import RawStore
-from etl.runner import ModelError, run_models
+from etl.runner import MODELS_DIR, ModelError, run_models
 
 
 
@@ -33,7 +33,7 @@ class PublishResult:
 
 
 def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
-            target: Path | None = None) -> PublishResult:
+            target: Path | None = None, models_dir: Path = MODELS_DIR) -> PublishResult:
     target = Path(target) if target else published_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     build = target.with_name(f".build-{os.getpid()}-{target.name}")
@@ -45,7 +45,7 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
         attached = True
         con.execute("USE build")
         _write_config(con, cfg, as_of)
-        run_models(con)
+        run_models(con, models_dir)
         counts = con.execute("""
             SELECT as_of,
                    (SELECT count(*) FROM marts.issues),

@@ -1,6 +1,26 @@
-"""Runs the SQL models in their declared order against an open connection."""
+"""Runs the SQL models against an open connection, in the order their own SQL implies.
+
+Each file under `etl/models/<schema>/` defines one object named after the file. What a model reads
+is found in its SQL (`staging.x`, `marts.x`, or a temp model's bare name), so the order needs no
+list kept by hand: a model that reads one no file defines, or a cycle, fails before anything runs.
+A model's leading comments may hold headers:
+
+    -- materialize: table | view | temp table | temp view | macro     (table when absent)
+    -- test: unique(issue_key)
+    -- test: not_null(created_at)
+    -- test: accepted_values(class, 'strategic', 'operational', 'unclassified')
+    -- test: relationships(incident_key, marts.incidents.issue_key)
+
+A misspelt header is an error, not a comment: it would otherwise turn a view into a table or drop
+a test without a word. The data tests run after every model is built; see `run_data_tests`.
+"""
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
@@ -8,15 +28,112 @@ import duckdb
 from etl.errors import UserError
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
+SCHEMAS = ("staging", "marts")
+KINDS = ("table", "view", "temp table", "temp view", "macro")
+HEADERS = ("materialize", "test")
+_HEADER = re.compile(r"--\s*([a-z_]+)\s*:\s*(.*)")
+_TEST = re.compile(r"(unique|not_null|accepted_values|relationships)\((.+)\)")
 
 
 class ModelError(UserError):
     pass
 
 
-def declared_models(models_dir: Path = MODELS_DIR) -> list[Path]:
-    lines = (models_dir / "build_order.txt").read_text().splitlines()
-    return [models_dir / line.strip() for line in lines if line.strip() and not line.startswith("#")]
+@dataclass(frozen=True)
+class Model:
+    path: Path
+
+    @property
+    def schema(self) -> str:
+        return self.path.parent.name
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def label(self) -> str:
+        return f"{self.schema}/{self.path.name}"
+
+    @cached_property
+    def text(self) -> str:
+        return self.path.read_text()
+
+    @cached_property
+    def headers(self) -> list[tuple[str, str]]:
+        found = []
+        for line in self.text.splitlines():
+            if not line.startswith("--"):
+                break
+            if match := _HEADER.fullmatch(line.strip()):
+                word, value = match.groups()
+                if word in HEADERS:
+                    found.append((word, value.strip()))
+                elif close := difflib.get_close_matches(word, HEADERS, n=1, cutoff=0.75):
+                    raise ModelError(f"model {self.label}: unknown header '{word}:' (did you mean '{close[0]}:'?)")
+        return found
+
+    @property
+    def kind(self) -> str:
+        kinds = [value for word, value in self.headers if word == "materialize"]
+        kind = kinds[0] if kinds else "table"
+        if kind not in KINDS or len(kinds) > 1:
+            raise ModelError(f"model {self.label}: materialize must be one of {', '.join(KINDS)}, not {kind!r}")
+        return kind
+
+    @property
+    def is_temp(self) -> bool:
+        return self.kind.startswith("temp")
+
+    @property
+    def tests(self) -> list[str]:
+        return [value for word, value in self.headers if word == "test"]
+
+    @property
+    def relation(self) -> str:
+        """How other SQL names it: temp objects live outside the schemas, under their bare name."""
+        return self.name if self.is_temp else f"{self.schema}.{self.name}"
+
+    def statement(self, field_paths: str) -> str:
+        body = self.text.replace("{{field_paths}}", field_paths)
+        if self.kind == "macro":  # written out in full in its file
+            return body
+        prefix = {"table": f"CREATE OR REPLACE TABLE {self.relation}",
+                  "view": f"CREATE OR REPLACE VIEW {self.relation}",
+                  "temp table": f"CREATE OR REPLACE TEMP TABLE {self.name}",
+                  "temp view": f"CREATE OR REPLACE TEMP VIEW {self.name}"}[self.kind]
+        return f"{prefix} AS\n{body}"
+
+
+def _code(sql: str) -> str:
+    """The SQL without comments and string literals, where a model's name can only be a reference."""
+    return re.sub(r"--[^\n]*|'(?:[^']|'')*'", " ", sql)
+
+
+def declared_models(models_dir: Path = MODELS_DIR) -> list[Model]:
+    """Every model, each after the models it reads (ties by schema and name, so the order is stable)."""
+    models = {m.relation: m for m in (Model(p) for s in SCHEMAS for p in sorted((models_dir / s).glob("*.sql")))}
+    helpers = set(re.findall(r"CREATE OR REPLACE (?:TEMP )?MACRO ([\w.]+)", (models_dir / "macros.sql").read_text()))
+    graph = {}
+    for model in models.values():
+        code = _code(model.text)
+        reads = {f"{s}.{n}" for s, n in re.findall(r"\b(staging|marts)\.(\w+)", code)} - helpers
+        if missing := sorted(r for r in reads if r not in models):
+            raise ModelError(f"model {model.label} reads {', '.join(missing)}, which no model defines")
+        reads |= {m.relation for m in models.values() if m.is_temp and re.search(rf"(?<![.\w]){m.name}\b", code)}
+        graph[model.relation] = reads - {model.relation}
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        cycle = " -> ".join(exc.args[1])
+        raise ModelError(f"models read each other in a cycle: {cycle}") from None
+    order = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=lambda r: (SCHEMAS.index(models[r].schema), r))
+        order += ready
+        sorter.done(*ready)
+    return [models[r] for r in order]
 
 
 def _field_paths(con: duckdb.DuckDBPyConnection) -> str:
@@ -34,23 +151,50 @@ def _field_paths(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR) -> None:
+    models = declared_models(models_dir)
+    # Checked before the first model runs, so a malformed test costs no build.
+    tests = [(model, test, sql) for model in models for test, sql in _test_queries(model)]
     con.execute((models_dir / "macros.sql").read_text())
-    for path in declared_models(models_dir):
-        schema, name = path.parent.name, path.stem
-        body = path.read_text().replace("{{field_paths}}", _field_paths(con))
-        # Temp views and tables are plumbing that must not be copied into the published file;
-        # macros are parameterised metrics the dashboard calls, written out in full in their file.
-        if body.startswith("-- materialize: macro"):
-            statement = body
-        elif body.startswith("-- materialize: temp view"):
-            statement = f"CREATE OR REPLACE TEMP VIEW {name} AS\n{body}"
-        elif body.startswith("-- materialize: temp table"):
-            statement = f"CREATE OR REPLACE TEMP TABLE {name} AS\n{body}"
-        elif body.startswith("-- materialize: view"):
-            statement = f"CREATE OR REPLACE VIEW {schema}.{name} AS\n{body}"
-        else:
-            statement = f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{body}"
+    field_paths = _field_paths(con)
+    for model in models:
         try:
-            con.execute(statement)
+            con.execute(model.statement(field_paths))
         except duckdb.Error as exc:
-            raise ModelError(f"model {schema}/{path.name} failed: {str(exc).splitlines()[0]}") from exc
+            raise ModelError(f"model {model.label} failed: {str(exc).splitlines()[0]}") from exc
+    run_data_tests(con, tests)
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection, tests: list[tuple[Model, str, str]]) -> None:
+    """Every declared test, after the build and before the swap: one that finds rows breaking it
+    fails the publish, so the published file is kept, and the message names the test."""
+    for model, test, sql in tests:
+        try:
+            (bad,) = con.execute(sql).fetchall()[0]
+        except duckdb.Error as exc:
+            raise ModelError(f"data test {model.relation} {test} could not run: {str(exc).splitlines()[0]}") from exc
+        if bad:
+            raise ModelError(f"data test {model.relation} {test} failed: {bad:,} row{'s' if bad != 1 else ''}")
+
+
+def _test_queries(model: Model) -> list[tuple[str, str]]:
+    queries = []
+    for test in model.tests:
+        match = _TEST.fullmatch(test)
+        if not match or model.kind == "macro":
+            raise ModelError(f"model {model.label}: cannot run test {test!r} (unique, not_null, accepted_values "
+                             "or relationships, on a table or view)")
+        kind, args = match.groups()
+        column, *rest = [a.strip() for a in args.split(",")]
+        where = model.relation
+        if kind == "unique":
+            sql = f"SELECT count(*) FROM (SELECT {column} FROM {where} GROUP BY ALL HAVING count(*) > 1)"
+        elif kind == "not_null":
+            sql = f"SELECT count(*) FROM {where} WHERE {column} IS NULL"
+        elif kind == "accepted_values":
+            sql = f"SELECT count(*) FROM {where} WHERE {column} NOT IN ({', '.join(rest)})"
+        else:
+            target, _, target_column = rest[0].rpartition(".")
+            sql = (f"SELECT count(*) FROM {where} WHERE {column} IS NOT NULL "
+                   f"AND {column} NOT IN (SELECT {target_column} FROM {target})")
+        queries.append((test, sql))
+    return queries

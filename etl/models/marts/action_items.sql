@@ -1,3 +1,7 @@
+-- test: unique(issue_key)
+-- test: not_null(created_at)
+-- test: accepted_values(class, 'strategic', 'operational', 'unclassified')
+-- test: relationships(incident_key, marts.incidents.issue_key)
 -- One row per post-mortem action item: the incident it belongs to, its class, service, team and
 -- owner, when it was filed, closed and due, and how many incidents its service had while it
 -- stayed open (its cost of delay). Its state at a given moment (open, overdue, stalled) comes

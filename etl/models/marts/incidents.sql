@@ -1,3 +1,7 @@
+-- test: unique(issue_key)
+-- test: not_null(created_at)
+-- test: relationships(issue_key, marts.issues.issue_key)
+-- test: accepted_values(severity, 'SEV-1', 'SEV-2', 'SEV-3', 'SEV-4')
 -- One row per incident with its severity (SEV-1..SEV-4, NULL when missing or not in the severity
 -- map), service and team (the first value where Jira lists several) and time to resolve.
 with

@@ -1,3 +1,7 @@
+-- test: unique(issue_key)
+-- test: not_null(issue_key)
+-- test: not_null(created_at)
+-- test: accepted_values(kind, 'incident', 'action_item', 'other')
 -- Every usable issue, with what Followthrough takes it to be: an incident, an action item or
 -- other. Timestamps are UTC.
 with

@@ -1,3 +1,6 @@
+-- test: unique(issue_key)
+-- test: relationships(issue_key, marts.incidents.issue_key)
+-- test: relationships(earlier_issue_key, marts.incidents.issue_key)
 -- One row per incident that is a repeat of an earlier one: linked to it as a repeat, or the next
 -- incident on the same service, within the recurrence window. Where both apply the link wins, as
 -- a person said so. Says whether the earlier incident's action items were still open when it
