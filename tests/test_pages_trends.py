@@ -172,11 +172,11 @@ def test_overview_figures_match_the_marts(demo):
         f"count(*) FILTER (WHERE closed_at <= {demo.t}) FROM marts.action_items WHERE {demo.filed()}")[0]
     assert shown["Open at period end"].value == number(open_items)
     assert shown["Overdue at period end"].value == number(overdue)
-    assert shown["Closed in period"].value == number(closed)
+    assert shown["Closed by period end"].value == number(closed)
     closed_before = demo.one(f"SELECT count(*) FROM marts.action_items WHERE {demo.filed(period=demo.previous)} "
                              f"AND closed_at <= TIMESTAMP '{demo.start}'")
     if closed != closed_before:  # more closed is good: green up, red down
-        assert shown["Closed in period"].proto.color == (MetricProto.GREEN if closed > closed_before
+        assert shown["Closed by period end"].proto.color == (MetricProto.GREEN if closed > closed_before
                                                          else MetricProto.RED)
     stalled = demo.one(f"SELECT count(*) FROM marts.action_items_at({demo.t}) "
                        f"WHERE class = 'strategic' AND is_stalled AND {demo.filed()}")

@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from followthrough.db import query
+from followthrough.figures import Figure, figure, not_reached
 from followthrough.filters import Filters
 from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted, figure_text, layout
 from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, first_row, incident_columns,
@@ -13,12 +14,14 @@ from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart
 GRAINS = {"Week": "week", "Month": "month"}
 # Every row of figures in as many columns as the widest, so each lines up with the one above.
 FIGURES_PER_ROW = 5
+INCIDENT_FIGURES = ("incidents", "median_days_to_resolve", "p80_days_to_resolve", "recurrence_rate")
+ITEM_FIGURES = ("items_open", "items_overdue", "items_closed", "median_days_to_close", "strategic_stalled")
 
 
 def headline(filters: Filters) -> bool:
     """The headline figures with their change; False when the period holds nothing to show."""
-    now = first_row(query("overview_headline", **filters.params()))
-    before = first_row(query("overview_headline", **filters.previous().params()))
+    now = first_row(query("period_figures", **filters.params()))
+    before = first_row(query("period_figures", **filters.previous().params()))
     if not (now["incidents"] or now["items_filed"]):
         nothing_to_show("No incidents or action items were filed in this period with these filters.")
         return False
@@ -30,48 +33,25 @@ def headline(filters: Filters) -> bool:
         st.caption(f"Changes are against the previous {counted(filters.days, 'day')} "
                    f"({previous.start:%d %b %Y} – {previous.end:%d %b %Y}).")
 
-    def was(column):
-        return None if before is None else before[column]
-
     st.subheader("Incidents")
-    cols = st.columns(FIGURES_PER_ROW)
-    _metric(cols[0], "Incidents", now["incidents"], was("incidents"), "count",
-            "Incidents opened in the period that match the filters.")
-    _metric(cols[1], "Median time to resolve", now["median_days_to_resolve"], was("median_days_to_resolve"),
-            "duration", "Half of the period's resolved incidents were resolved faster than this. "
-                    "Incidents still unresolved are not counted.")
-    _metric(cols[2], "80% resolved within", now["p80_days_to_resolve"], was("p80_days_to_resolve"),
-            "duration", "Four in five of the period's resolved incidents were resolved faster than this (the 80th "
-                    "percentile time to resolve).")
-    _metric(cols[3], "Recurrence rate", now["recurrence_rate"], was("recurrence_rate"), "share",
-            "Share of the period's incidents that repeat an earlier incident: linked to it as a repeat, "
-            "or the next incident on the same service within the recurrence window. "
-            "See the Recurrence page.")
+    for col, column in zip(st.columns(FIGURES_PER_ROW), INCIDENT_FIGURES):
+        _metric(col, figure(column), now[column], before[column] if before is not None else None)
     _severities(filters, compare=before is not None)
 
     st.subheader("Action items")
-    cols = st.columns(FIGURES_PER_ROW)
-    _metric(cols[0], "Open at period end", now["items_open"], was("items_open"), "count",
-            "Action items filed in the period and still open at its end.")
-    _metric(cols[1], "Overdue at period end", now["items_overdue"], was("items_overdue"), "count",
-            "Action items filed in the period, open at its end and past their due date.")
-    _metric(cols[2], "Closed in period", now["items_closed"], was("items_closed"), "count",
-            "Action items filed in the period and closed by its end.", worse_when_higher=False)
-    _metric(cols[3], "Median time to close", now["median_days_to_close"], was("median_days_to_close"), "duration",
-            "Half of the action items filed in the period closed within this time. Items still open "
-            "count for as long as they have been open (Kaplan-Meier), so slow items are not left out; "
-            "'not reached' means more than half are still open.",
-            null_text="not reached" if now["items_filed"] else "–")
-    _metric(cols[4], "Strategic items stalled", now["strategic_stalled"], was("strategic_stalled"), "count",
-            "Strategic action items filed in the period that, at its end, had had no status change for "
-            "longer than the stall threshold, or had never been started. See Strategic stalls.")
+    for col, column in zip(st.columns(FIGURES_PER_ROW), ITEM_FIGURES):
+        null_text = "not reached" if not_reached(column, now[column], now["items_filed"]) else "–"
+        _metric(col, figure(column), now[column], before[column] if before is not None else None, null_text=null_text)
     return True
 
 
-def _metric(container, label: str, value, previous, kind: str, help: str, *,
-            worse_when_higher: bool = True, null_text: str = "–") -> None:
-    container.metric(label, null_text if value is None else figure_text(kind, value), _change(kind, value, previous),
-                     delta_color="inverse" if worse_when_higher else "normal", help=help)
+def _metric(container, shown: Figure, value, previous, *, null_text: str = "–", label: str | None = None,
+            help: str | None = None) -> None:
+    container.metric(label or shown.label_for("period"),
+                     null_text if value is None else figure_text(shown.unit, value),
+                     _change(shown.unit, value, previous),
+                     delta_color="normal" if shown.better == "higher" else "inverse",
+                     help=help or shown.help_for("period"))
 
 
 def _change(kind: str, now, before) -> str | None:
@@ -90,8 +70,8 @@ def _severities(filters: Filters, *, compare: bool) -> None:
     for column, severity in zip(st.columns(FIGURES_PER_ROW), shown):
         help = (f"{severity} incidents opened in the period." if severity != "(none)" else
                 "Incidents with no severity, or one the severity map does not cover (see Data health).")
-        _metric(column, severity, int(now.get(severity, 0)), int(before.get(severity, 0)) if compare else None,
-                "count", help)
+        _metric(column, figure("sev1"), int(now.get(severity, 0)), int(before.get(severity, 0)) if compare else None,
+                label=severity, help=help)
 
 
 def trend(filters: Filters) -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from followthrough import export
 from followthrough.db import query
+from followthrough.figures import FIGURES, Figure, figure, not_reached
 from followthrough.filters import Filters
 from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted,
                                  duration_days, figure_text, layout, number, percent)
@@ -22,8 +23,8 @@ from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPE
 
 TOP = 10
 SEVERITY_COLUMNS = {"SEV-1": "sev1", "SEV-2": "sev2", "SEV-3": "sev3", "SEV-4": "sev4", "(none)": "no_severity"}
-ITEM_MEASURES = {"items_filed": "Filed", "items_closed": "Closed by quarter end",
-                 "items_open_at_end": "Open at quarter end", "items_overdue_at_end": "Overdue at quarter end"}
+ITEM_MEASURES = {"items_filed": "Filed",
+                 **{c: figure(c).label_for("quarter") for c in ("items_closed", "items_open", "items_overdue")}}
 PREVIOUS_COLOR = "#bdbdbd"
 THIS_COLOR = CLASS_COLORS["strategic"]
 
@@ -77,47 +78,6 @@ class Quarter:
     is_complete: bool
 
 
-@dataclass(frozen=True)
-class Figure:
-    column: str
-    label: str
-    kind: str  # count, duration or share
-    better: str | None  # "lower", "higher", or None where neither direction is good news
-    help: str
-
-
-FIGURES = (
-    Figure("incidents", "Incidents", "count", "lower", "Incidents opened in the quarter."),
-    Figure("sev1", "SEV-1 incidents", "count", "lower", "SEV-1 incidents opened in the quarter."),
-    Figure("median_days_to_resolve", "Median time to resolve", "duration", "lower",
-           "Half of the quarter's resolved incidents were resolved faster than this; unresolved ones are not counted."),
-    Figure("p80_days_to_resolve", "80% resolved within", "duration", "lower",
-           "Four in five of the quarter's resolved incidents were resolved faster than this."),
-    Figure("recurrence_rate", "Recurrence rate", "share", "lower",
-           "Share of the quarter's incidents that repeat an earlier one: linked to it as a repeat, or the next "
-           "incident on the same service within the recurrence window."),
-    Figure("items_filed", "Action items filed", "count", None, "Action items filed in the quarter."),
-    Figure("items_closed", "Closed by quarter end", "count", "higher",
-           "Action items filed in the quarter and closed by its end."),
-    Figure("items_open_at_end", "Open at quarter end", "count", "lower",
-           "Action items filed in the quarter and still open at its end."),
-    Figure("items_overdue_at_end", "Overdue at quarter end", "count", "lower",
-           "Action items filed in the quarter, open at its end and past their due date."),
-    Figure("strategic_stalled_at_end", "Strategic items stalled", "count", "lower",
-           "Strategic items filed in the quarter that, at its end, had had no status change for longer than "
-           "the stall threshold, or had never been started."),
-    Figure("median_days_to_close", "Median time to close", "duration", "lower",
-           "Half of the quarter's action items closed within this time. Items still open count for as long "
-           "as they have been open (Kaplan-Meier); 'not reached' means more than half are still open."),
-    Figure("closed_within_30", "Closed within 30 days", "share", "higher",
-           "Kaplan-Meier estimate for the quarter's action items."),
-    Figure("closed_within_60", "Closed within 60 days", "share", "higher",
-           "Kaplan-Meier estimate for the quarter's action items."),
-    Figure("closed_within_90", "Closed within 90 days", "share", "higher",
-           "Kaplan-Meier estimate for the quarter's action items."),
-)
-
-
 # -- the quarter ------------------------------------------------------------------------------
 
 def pick_quarter(filters: Filters) -> tuple[Quarter, Filters, Filters] | None:
@@ -149,8 +109,8 @@ def _period(filters: Filters, start: datetime, end: datetime) -> Filters:
 
 def headline(quarter: Quarter, selection: Filters, previous: Filters) -> tuple[pd.Series, pd.Series] | None:
     """The figures against the previous quarter; None when the quarter holds nothing to show."""
-    now = query("quarterly_figures", **selection.params()).iloc[0]
-    before = query("quarterly_figures", **previous.params()).iloc[0]
+    now = query("period_figures", **selection.params()).iloc[0]
+    before = query("period_figures", **previous.params()).iloc[0]
     if now["incidents"] == 0 and now["items_filed"] == 0:
         st.info(f"No incident or action item in {quarter.label} matches the filters. Choose another quarter, "
                 "or clear a filter in the sidebar.")
@@ -163,12 +123,12 @@ def headline(quarter: Quarter, selection: Filters, previous: Filters) -> tuple[p
 
 def _metric(figure: Figure, now: pd.Series, before: pd.Series, previous_label: str) -> dict:
     value, was = now[figure.column], before[figure.column]
-    args = {"label": figure.label, "value": _show(figure, now),
-            "help": f"{figure.help} {previous_label}: {_show(figure, before)}."}
+    args = {"label": figure.label_for("quarter"), "value": _show(figure, now),
+            "help": f"{figure.help_for('quarter')} {previous_label}: {_show(figure, before)}."}
     if _missing(value) or _missing(was):
         return args
     # A change too small to show is none.
-    delta = None if args["value"] == _show(figure, before) else change(figure.kind, value, was)
+    delta = None if args["value"] == _show(figure, before) else change(figure.unit, value, was)
     if delta is None:
         return args | {"delta": "no change", "delta_color": "off", "delta_arrow": "off"}
     colour = {"lower": "inverse", "higher": "normal"}.get(figure.better, "off")
@@ -177,9 +137,9 @@ def _metric(figure: Figure, now: pd.Series, before: pd.Series, previous_label: s
 
 def _show(figure: Figure, row: pd.Series) -> str:
     value = row[figure.column]
-    if figure.column == "median_days_to_close" and _missing(value) and row["items_filed"] > 0:
+    if not_reached(figure.column, None if _missing(value) else value, row["items_filed"]):
         return "not reached"
-    return figure_text(figure.kind, value)
+    return figure_text(figure.unit, value)
 
 
 # -- summary ----------------------------------------------------------------------------------
@@ -209,9 +169,9 @@ def _incidents_sentence(now, before, quarter: Quarter) -> str:
 def _resolve_sentence(now, before, than: str) -> str:
     if now["incidents"] == 0:
         return ""
-    if now["resolved"] == 0:
+    if now["resolved_incidents"] == 0:
         return "None of these incidents is resolved yet."
-    unresolved = now["incidents"] - now["resolved"]
+    unresolved = now["incidents"] - now["resolved_incidents"]
     pending = f" {counted(unresolved, 'incident')} not resolved yet." if unresolved else ""
     return (f"Median time to resolve {duration_days(now['median_days_to_resolve'])}, "
             f"{_compare(now['median_days_to_resolve'], before['median_days_to_resolve'], duration_days, than)}; "
@@ -225,9 +185,9 @@ def _items_sentence(now, before, end: str, than: str) -> str:
     def compared(column: str) -> str:
         return _compare(now[column], before[column], number, than)
     return (f"{counted(now['items_filed'], 'action item')} filed; {end} {number(now['items_closed'])} "
-            f"{_were(now['items_closed'])} closed, {number(now['items_open_at_end'])} open "
-            f"({compared('items_open_at_end')}) and {number(now['items_overdue_at_end'])} overdue "
-            f"({compared('items_overdue_at_end')}).")
+            f"{_were(now['items_closed'])} closed, {number(now['items_open'])} open "
+            f"({compared('items_open')}) and {number(now['items_overdue'])} overdue "
+            f"({compared('items_overdue')}).")
 
 
 def _close_sentence(now) -> str:
@@ -243,9 +203,9 @@ def _close_sentence(now) -> str:
 def _stalled_sentence(now, before, end: str, than: str) -> str:
     if now["items_filed"] == 0:
         return ""
-    stalled_now = now["strategic_stalled_at_end"]
+    stalled_now = now["strategic_stalled"]
     return (f"{counted(stalled_now, 'strategic item')} filed in the quarter {_were(stalled_now)} stalled {end}, "
-            f"{_compare(stalled_now, before['strategic_stalled_at_end'], number, than)}.")
+            f"{_compare(stalled_now, before['strategic_stalled'], number, than)}.")
 
 
 def _recurrence_sentence(now, before, than: str) -> str:
@@ -399,7 +359,7 @@ def downloads(quarter: Quarter, selection: Filters, now: pd.Series, before: pd.S
     running = "" if quarter.is_complete else " (to date)"
     meta = [f"{quarter.label}{running}: {selection.describe()}; compared with {quarter.previous_label}.",
             f"Figures as of {selection.as_of:%d %b %Y %H:%M} UTC."]
-    figures = pd.DataFrame({"Figure": [f.label for f in FIGURES], quarter.label: [_show(f, now) for f in FIGURES],
+    figures = pd.DataFrame({"Figure": [f.label_for("quarter") for f in FIGURES], quarter.label: [_show(f, now) for f in FIGURES],
                             quarter.previous_label: [_show(f, before) for f in FIGURES]})
     tables = [export.Table("Figures", figures),
               _report_table("Stalled strategic items", stalled_items, STALLED_COLUMNS),
@@ -427,7 +387,7 @@ def downloads(quarter: Quarter, selection: Filters, now: pd.Series, before: pd.S
 def _value(figure: Figure, row: pd.Series):
     """A figure as a number for the CSV: counts whole, durations in days, shares as fractions."""
     value = row[figure.column]
-    return int(value) if figure.kind == "count" else value
+    return int(value) if figure.unit == "count" else value
 
 
 def _report_table(title: str, rows: pd.DataFrame, columns: dict) -> export.Table:
