@@ -187,11 +187,13 @@ def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
     with etl_lock(path), RawStore(path) as store:
         load_id = store.begin_load(kind, source)
         try:
-            summary = load(store, load_id)
-        except BaseException:
-            store.finish_load(load_id, "failed")
+            # One transaction: a failed or killed import leaves nothing of itself behind.
+            with store.transaction():
+                summary = load(store, load_id)
+                store.finish_load(load_id, "done", summary)
+        except BaseException as exc:
+            store.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
             raise
-        store.finish_load(load_id, "done", summary)
         result = publish(cfg, store, as_of=as_of)
     for line in summary.get("problems", [])[:20]:
         print(f"  skipped {line}", file=sys.stderr)

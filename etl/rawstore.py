@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS raw_loads (
     started_at  TIMESTAMP NOT NULL,    -- UTC
     finished_at TIMESTAMP,
     status      VARCHAR NOT NULL,      -- running, done, failed
-    summary     JSON
+    summary     JSON,
+    run_id      BIGINT                 -- the load whose run this one continues (a resumed sync), else its own id
 );
 CREATE TABLE IF NOT EXISTS raw_issues (
     seq           BIGINT NOT NULL,     -- arrival order, to break ties between versions
@@ -78,6 +79,21 @@ CREATE TABLE IF NOT EXISTS sync_state (
 );
 """
 
+# A load's rows count once its run is done: a failed or killed load's rows stay out of every build,
+# until a resumed sync (which continues the same run) completes. Everything that decides what a
+# build or a new load sees goes through this view.
+COMPLETE_LOADS = """
+CREATE OR REPLACE VIEW complete_loads AS
+SELECT * FROM raw_loads WHERE run_id IN (SELECT run_id FROM raw_loads WHERE status = 'done');
+"""
+# Loads whose rows a new row of load $load is compared with to skip what is already stored: those
+# that count, and those of its own run. A version stored only by a load that never completed is
+# stored again, or it could never count.
+_COMPARED = """
+    SELECT load_id FROM complete_loads
+    UNION SELECT load_id FROM raw_loads WHERE run_id = (SELECT run_id FROM raw_loads WHERE load_id = $load)
+"""
+
 EXCERPT_CHARS = 300
 # With it a sync's peak levelled off (522 MB at 100,000 issues, 547 MB at 200,000; 706 MB and growing
 # without); storing re-reads blocks the cap evicted, which cost a zero-latency sync some 5-10 %.
@@ -89,9 +105,11 @@ def utcnow() -> datetime:
 
 
 class RawStore:
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        """`read_only` for looking only (`status`): the file is neither created nor changed."""
         self.path = Path(path) if path else warehouse_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         # Attached under a fixed name so the SQL models can say `raw.raw_issues` whatever the
         # file is called, while a build file is attached beside it.
         self.con = duckdb.connect(":memory:")
@@ -101,12 +119,37 @@ class RawStore:
             # Small row groups because a sync appends in batches and checkpoints as it goes: with
             # the default 122,880 rows each checkpoint rewrites the growing last group, so its cost
             # doubled with every group (10 s per checkpoint at 100,000 issues); 16,384 keeps it flat.
-            self.con.execute("ATTACH ? AS raw (ROW_GROUP_SIZE 16384)", [str(self.path)])
+            self.con.execute("ATTACH ? AS raw " + ("(READ_ONLY)" if read_only else "(ROW_GROUP_SIZE 16384)"),
+                             [str(self.path)])
         except duckdb.IOException as exc:
             self.con.close()
             raise UserError(f"cannot open the raw store {self.path}: {str(exc).splitlines()[0]}") from None
         self.con.execute("USE raw")
-        self.con.execute(SCHEMA)
+        if not read_only:
+            self.con.execute(SCHEMA)
+            self._upgrade()
+            self.con.execute(COMPLETE_LOADS)
+
+    def _upgrade(self) -> None:
+        """A store written before loads recorded their run: each load is its own run, except that
+        failed syncs are taken to belong to the resumed sync of the same site that completed next."""
+        columns = {name for (name,) in self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'raw' AND table_name = 'raw_loads'"
+        ).fetchall()}
+        if "run_id" in columns:
+            return
+        with self.transaction():
+            self.con.execute("ALTER TABLE raw_loads ADD COLUMN run_id BIGINT")
+            self.con.execute("UPDATE raw_loads SET run_id = load_id")
+            self.con.execute("""
+                UPDATE raw_loads AS f SET run_id = (
+                    SELECT min(d.load_id) FROM raw_loads AS d
+                    WHERE d.status = 'done' AND d.kind = f.kind AND d.source = f.source AND d.load_id > f.load_id)
+                WHERE f.kind LIKE 'sync-%' AND f.status <> 'done'
+                  AND (SELECT arg_min(d.summary ->> 'resumed', d.load_id) FROM raw_loads AS d
+                       WHERE d.status = 'done' AND d.kind = f.kind AND d.source = f.source
+                         AND d.load_id > f.load_id) = 'true'
+            """)
 
     def _limit_memory(self) -> None:
         """A build holds every issue's parsed payload; on a shared machine FOLLOWTHROUGH_MEMORY_LIMIT
@@ -168,10 +211,16 @@ class RawStore:
 
     # -- loads -------------------------------------------------------------------------------
     def begin_load(self, kind: str, source: str) -> int:
+        # Under the ETL lock a load still `running` is one whose process was killed.
+        self.close_interrupted_loads()
         load_id = self.con.execute("SELECT nextval('raw_seq')").fetchall()[0][0]
-        self.con.execute("INSERT INTO raw_loads VALUES (?, ?, ?, ?, NULL, 'running', NULL)",
-                         [load_id, kind, source, utcnow()])
+        self.con.execute("INSERT INTO raw_loads (load_id, kind, source, started_at, status, run_id) "
+                         "VALUES (?, ?, ?, ?, 'running', ?)", [load_id, kind, source, utcnow(), load_id])
         return load_id
+
+    def continue_run(self, load_id: int, run_id: int) -> None:
+        """The load resumes the run `run_id` began: when it completes, so do the run's earlier loads."""
+        self.con.execute("UPDATE raw_loads SET run_id = ? WHERE load_id = ?", [run_id, load_id])
 
     def finish_load(self, load_id: int, status: str, summary: dict | None = None) -> None:
         self.con.execute("UPDATE raw_loads SET finished_at = ?, status = ?, summary = ? WHERE load_id = ?",
@@ -220,9 +269,9 @@ class RawStore:
         return self.add_json_documents(load_id, pages, "$.issues[*]")
 
     def _insert_incoming(self, load_id: int) -> int:
-        inserted = self.con.execute("""
+        inserted = self.con.execute(f"""
             INSERT INTO raw_issues
-            SELECT nextval('raw_seq'), ?, fetched_at, id, key, updated, md5, payload
+            SELECT nextval('raw_seq'), $load, fetched_at, id, key, updated, md5, payload
             FROM (
                 SELECT *
                 FROM (
@@ -233,11 +282,12 @@ class RawStore:
                     QUALIFY row_number() OVER (PARTITION BY md5 ORDER BY ord) = 1
                 ) AS i
                 WHERE NOT EXISTS (SELECT 1 FROM raw_issues AS r
-                                  WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id)
+                                  WHERE r.payload_md5 = i.md5 AND r.issue_id IS NOT DISTINCT FROM i.id
+                                    AND r.load_id IN ({_COMPARED}))
                 -- Sorted before nextval, so seq follows arrival where one thread numbers the rows.
                 ORDER BY ord
             )
-        """, [load_id]).fetchall()[0][0]
+        """, {"load": load_id}).fetchall()[0][0]
         return inserted
 
     def add_histories(self, load_id: int, entries: list[dict], fetched_at: datetime) -> None:
@@ -272,12 +322,23 @@ class RawStore:
         self.con.executemany("INSERT INTO retired_issues VALUES (?, ?, ?, ?, ?)",
                              [(i, k, utcnow(), load_id, reason) for i, k in issues])
 
-    def close_interrupted_loads(self, kinds: str) -> None:
-        """A load killed outright stays `running`; under the ETL lock none can still be. `kinds` is
-        a LIKE pattern on the kind."""
+    def close_interrupted_loads(self) -> None:
+        """A load killed outright stays `running`; under the ETL lock none can still be."""
         self.con.execute("UPDATE raw_loads SET status = 'failed', finished_at = ?, summary = ? "
-                         "WHERE status = 'running' AND kind LIKE ?",
-                         [utcnow(), '{"error": "interrupted"}', kinds])
+                         "WHERE status = 'running'", [utcnow(), '{"error": "interrupted"}'])
+
+    def excluded_loads(self) -> list[tuple]:
+        """Loads whose rows no build uses, oldest first: (load_id, run_id, kind, source, status,
+        error, issue versions, CSV rows, histories)."""
+        return self.con.execute("""
+            SELECT l.load_id, l.run_id, l.kind, l.source, l.status, l.summary ->> 'error',
+                   (SELECT count(*) FROM raw_issues AS r WHERE r.load_id = l.load_id),
+                   (SELECT count(*) FROM raw_csv_rows AS r WHERE r.load_id = l.load_id),
+                   (SELECT count(*) FROM raw_changelogs AS r WHERE r.load_id = l.load_id)
+            FROM raw_loads AS l
+            WHERE l.load_id NOT IN (SELECT load_id FROM complete_loads)
+            ORDER BY l.load_id
+        """).fetchall()
 
     def issue_changes(self, run_id: int, site_url: str) -> tuple[int, int]:
         """Issues first stored by a sync run, and issues that got a new version in it.
@@ -316,13 +377,16 @@ class RawStore:
         return listed, unlisted
 
     # -- changelogs fetched apart --------------------------------------------------------------
-    def issues_with_histories(self) -> set[str]:
-        return {row[0] for row in self.con.execute("SELECT DISTINCT issue_id FROM raw_changelogs").fetchall()}
+    def issues_with_histories(self, load_id: int) -> set[str]:
+        """Issues with histories stored apart that a history fetched by `load_id` is compared with."""
+        return {row[0] for row in self.con.execute(
+            f"SELECT DISTINCT issue_id FROM raw_changelogs WHERE load_id IN ({_COMPARED})", {"load": load_id}).fetchall()}
 
-    def history_ids(self, issue_ids: list[str]) -> list[tuple[str, str]]:
-        """(issue id, history id) of the histories stored apart for these issues."""
-        return self.con.execute("SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
-                                "WHERE issue_id IN (SELECT unnest(?::VARCHAR[]))", [issue_ids]).fetchall()
+    def history_ids(self, load_id: int, issue_ids: list[str]) -> list[tuple[str, str]]:
+        """(issue id, history id) of the histories stored apart for these issues, as `load_id` compares."""
+        return self.con.execute(f"SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
+                                f"WHERE issue_id IN (SELECT unnest($ids::VARCHAR[])) AND load_id IN ({_COMPARED})",
+                                {"ids": issue_ids, "load": load_id}).fetchall()
 
     # -- CSV rows ------------------------------------------------------------------------------
     def start_csv_staging(self) -> None:
@@ -349,18 +413,18 @@ class RawStore:
         """Stores the staged rows not already stored; returns how many were new."""
         # seq follows the file's order (the subquery is sorted), so of two rows for one issue with
         # the same Updated the later one wins, as it would in Jira's own list.
-        return self.con.execute("""
+        return self.con.execute(f"""
             INSERT INTO raw_csv_rows
-            SELECT nextval('raw_seq'), ?, ?, row_number, payload
+            SELECT nextval('raw_seq'), $load, $fetched_at, row_number, payload
             FROM (
                 SELECT i.ord, i.row_number, i.payload
                 FROM incoming_csv_rows AS i
                 WHERE NOT EXISTS (SELECT 1 FROM raw_csv_rows AS r
-                                  WHERE r.payload::VARCHAR = i.payload::VARCHAR)
+                                  WHERE r.payload::VARCHAR = i.payload::VARCHAR AND r.load_id IN ({_COMPARED}))
                 QUALIFY row_number() OVER (PARTITION BY i.payload::VARCHAR ORDER BY i.ord) = 1
                 ORDER BY i.ord
             )
-        """, [load_id, fetched_at]).fetchall()[0][0]
+        """, {"load": load_id, "fetched_at": fetched_at}).fetchall()[0][0]
 
     def staged_csv_rows_mapped(self, model_sql: str) -> list[tuple]:
         """The staged rows as the CSV model maps them, in file order: (file line, issue key, date

@@ -1,18 +1,28 @@
-"""`python -m etl status`: what is published, as of when, from where, and what was quarantined."""
+"""`python -m etl status`: what is published, as of when, from where, what was quarantined, and
+what the raw store holds that no build uses."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
+from etl.rawstore import RawStore
+
 QUARANTINE_SHOWN = 20
 
 
 def print_status(published: Path, warehouse: Path) -> int:
-    if not published.exists():
+    if published.exists():
+        _print_published(published)
+    else:
         print(f"Nothing is published at {published} yet: run `python -m etl demo`, "
               "`import-json`, `import-csv` or `sync`.")
-        return 0
+    if warehouse.exists():
+        _print_raw_store(warehouse)
+    return 0
+
+
+def _print_published(published: Path) -> None:
     con = duckdb.connect(str(published), read_only=True)
     try:
         info = con.execute("""
@@ -37,6 +47,28 @@ def print_status(published: Path, warehouse: Path) -> int:
             print(f"    … and {quarantined - len(rows):,} more (Data health page)")
     finally:
         con.close()
-    if warehouse.exists():
-        print(f"Raw store: {warehouse}")
-    return 0
+
+
+def _print_raw_store(warehouse: Path) -> None:
+    from etl.jira.sync import RUN
+
+    print(f"Raw store: {warehouse}")
+    with RawStore(warehouse, read_only=True) as store:
+        pending = (store.get_state(RUN) or {}).get("run_id")
+        for load_id, run_id, kind, source, status, error, versions, rows, histories in store.excluded_loads():
+            held = [_n(versions, "issue version"), _n(rows, "CSV row"), _n(histories, "history", "histories")]
+            held = [h for h in held if not h.startswith("0 ")]
+            if not held:
+                continue
+            why = "interrupted" if status == "running" or error == "interrupted" else f"{status}: {error or 'no reason recorded'}"
+            if run_id == pending:
+                then = "they count once a sync that resumes it and completes"
+            elif kind.startswith("sync-"):
+                then = "a later sync started over, so they never count"
+            else:
+                then = "load the file again"
+            print(f"  left out: load {load_id}, {kind} {source} ({why}): {', '.join(held)}; {then}")
+
+
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

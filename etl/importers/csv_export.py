@@ -125,10 +125,9 @@ def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter:
         raise UserError(f"{path}:{reader.line_num}: cannot read the CSV ({exc}); nothing was stored") from None
     store.stage_csv_rows(batch, counts.good - len(batch))
 
-    with store.transaction():
-        counts.new = store.store_csv_rows(load_id, utcnow())
-        for origin, reason, excerpt in rejects:
-            store.add_reject_once(load_id, origin, reason, excerpt)
+    counts.new = store.store_csv_rows(load_id, utcnow())
+    for origin, reason, excerpt in rejects:
+        store.add_reject_once(load_id, origin, reason, excerpt)
     counts.refused = [f"{origin}: {reason}" for origin, reason, _ in rejects]
     return counts
 

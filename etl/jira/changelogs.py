@@ -71,15 +71,15 @@ class StoredHistories:
     sync quadratic.
     """
 
-    def __init__(self, store: RawStore):
+    def __init__(self, store: RawStore, load_id: int):
         self.store = store
-        self.issues = store.issues_with_histories()
+        self.issues = store.issues_with_histories(load_id)
 
     def add(self, load_id: int, issues: list[dict], fetched: dict[str, list[dict]], fetched_at: datetime) -> None:
         known = defaultdict(set)
         earlier = [i["id"] for i in issues if i["id"] in self.issues]
         if earlier:
-            for issue_id, history_id in self.store.history_ids(earlier):
+            for issue_id, history_id in self.store.history_ids(load_id, earlier):
                 known[issue_id].add(history_id)
         batch = []
         for issue in issues:

@@ -67,8 +67,6 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
     base, fields = base_jql(cfg), issue_fields(cfg)
     site = connect(cfg.jira.url, credentials or load_credentials(), policy)
     endpoints = endpoints or endpoints_for(site.flavour)
-    # A sync killed outright leaves its load `running`.
-    store.close_interrupted_loads("sync-%")
     load_id = store.begin_load(f"sync-{site.flavour}", site.url)
     try:
         run, resumed = _start_or_resume(store, cfg, site, base, fields, full, reconcile, load_id)
@@ -105,6 +103,7 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
             run["phase"] = "reconcile"
         run["reconcile"] = run["reconcile"] or reconcile
         log.info("resuming the interrupted sync after %d pages", run["counts"]["pages"])
+        store.continue_run(load_id, run["run_id"])
         return run, True
     if run:
         log.warning("discarding an interrupted sync of a different site, query or field list")
@@ -124,7 +123,7 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
 def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], run: dict, load_id: int,
                   base: str, fields: list[str], progress: Progress | None) -> None:
     changelogs = Changelogs(site.http, endpoints)
-    stored = StoredHistories(store)
+    stored = StoredHistories(store, load_id)
     if progress:
         progress.start(_count(site, search_jql(base, run["since"], ordered=False)), run["counts"]["issues"])
     listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},

@@ -31,7 +31,8 @@ live as (
     from latest
     where not exists (
         select 1 from raw.retired_issues as r
-        where r.issue_id = latest.issue_id and r.retired_at >= latest.fetched_at)
+        where r.issue_id = latest.issue_id and r.retired_at >= latest.fetched_at
+          and r.load_id in (select load_id from raw.complete_loads))
 )
 
 select

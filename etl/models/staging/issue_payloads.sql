@@ -1,9 +1,12 @@
 -- materialize: temp view
 -- Every stored issue version as Jira-shaped JSON, whatever it came from. The one place the models
 -- read issue payloads: issues from sync and JSON files as stored, rows of CSV exports as
--- staging/csv_payloads.sql shapes them.
+-- staging/csv_payloads.sql shapes them. Only rows of complete loads count: a load that failed or
+-- was killed is left out until a resumed sync completes its run (`python -m etl status` lists them).
 select seq, load_id, fetched_at, issue_id, issue_key, issue_updated, payload
 from raw.raw_issues
+where load_id in (select load_id from raw.complete_loads)
 union all
 select seq, load_id, fetched_at, issue_id, issue_key, issue_updated, payload
 from csv_payloads
+where load_id in (select load_id from raw.complete_loads)
