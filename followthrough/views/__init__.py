@@ -46,6 +46,33 @@ def issue_link(label: str = "Issue", help: str | None = None):
     return st.column_config.LinkColumn(label, display_text=r"/browse/([^/?#]+)$", help=help, width=Width.KEY)
 
 
+def action_item_columns(period: str) -> dict:
+    """The columns of every table of a period's action items (followthrough/queries/period_action_items.sql),
+    in order; `period` ("period", "quarter") names what "at its end" means."""
+    return {
+        "url": issue_link("Item"),
+        "summary": "Summary",
+        "class": st.column_config.TextColumn("Class", width=Width.SHORT),
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
+        "incident_key": st.column_config.TextColumn("Incident", width=Width.KEY),
+        "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
+        "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
+        "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME,
+                                                   help=f"Closed by the {period}'s end."),
+        "is_open": st.column_config.CheckboxColumn("Open at end", help=f"Open at the {period}'s end.",
+                                                   width=Width.SHORT),
+        "is_overdue": st.column_config.CheckboxColumn("Overdue at end", help=f"Overdue at the {period}'s end.",
+                                                      width=Width.SHORT),
+        "is_stalled": st.column_config.CheckboxColumn("Stalled at end", help=f"Stalled at the {period}'s end.",
+                                                      width=Width.SHORT),
+    }
+
+
+ACTION_ITEM_ORDER = "overdue, then stalled, then open items first, oldest first"
+
+
 def incident_columns(**more) -> dict:
     """The columns of every table of incidents, in order, with `more` (column -> its config)
     before the incident it repeats."""

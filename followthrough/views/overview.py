@@ -8,8 +8,8 @@ from followthrough.db import query
 from followthrough.figures import Figure, figure, not_reached
 from followthrough.filters import Filters
 from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted, figure_text, layout
-from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, first_row, incident_columns,
-                                 issue_link, nothing_to_show)
+from followthrough.views import (ACTION_ITEM_ORDER, ROW_LIMIT, Width, action_item_columns, capped_table, chart,
+                                 first_row, incident_columns, nothing_to_show)
 
 GRAINS = {"Week": "week", "Month": "month"}
 # Every row of figures in as many columns as the widest, so each lines up with the one above.
@@ -100,21 +100,5 @@ def rows_behind(filters: Filters) -> None:
             hours_to_resolve=st.column_config.NumberColumn("Hours to resolve", format="%.1f", width=Width.NUMBER),
         ), what="incidents", order="newest first")
     with st.expander("Action items filed in this period"):
-        items = query("overview_items", limit=ROW_LIMIT, **params)
-        capped_table(items, {
-            "url": issue_link("Item"),
-            "summary": "Summary",
-            "class": st.column_config.TextColumn("Class", width=Width.SHORT),
-            "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
-            "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
-            "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
-            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
-            "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME,
-                                                       help="Closed by the period's end."),
-            "is_open": st.column_config.CheckboxColumn("Open", help="Open at the period's end.", width=Width.SHORT),
-            "is_overdue": st.column_config.CheckboxColumn("Overdue", help="Overdue at the period's end.",
-                                                          width=Width.SHORT),
-            "is_stalled": st.column_config.CheckboxColumn("Stalled", help="Stalled at the period's end.",
-                                                          width=Width.SHORT),
-        }, what="items", order="overdue, then stalled, then open items first")
+        items = query("period_action_items", limit=ROW_LIMIT, **params)
+        capped_table(items, action_item_columns("period"), what="items", order=ACTION_ITEM_ORDER)

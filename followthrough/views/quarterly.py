@@ -13,18 +13,19 @@ import streamlit as st
 
 from followthrough import export
 from followthrough.db import query
-from followthrough.figures import FIGURES, Figure, figure, not_reached
+from followthrough.figures import BY_COLUMN, FIGURES, Figure, not_reached
 from followthrough.filters import Filters
 from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted,
                                  duration_days, figure_text, layout, number, percent)
 from followthrough.text import plain
-from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure,
-                                 capped_table, chart, chart_text, incident_columns, issue_link)
+from followthrough.views import (ACTION_ITEM_ORDER, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPEN_HOVER, Width,
+                                 action_item_columns, cached_figure, capped_table, chart, chart_text, incident_columns,
+                                 issue_link)
 
 TOP = 10
 SEVERITY_COLUMNS = {"SEV-1": "sev1", "SEV-2": "sev2", "SEV-3": "sev3", "SEV-4": "sev4", "(none)": "no_severity"}
 ITEM_MEASURES = {"items_filed": "Filed",
-                 **{c: figure(c).label_for("quarter") for c in ("items_closed", "items_open", "items_overdue")}}
+                 **{c: BY_COLUMN[c].label_for("quarter") for c in ("items_closed", "items_open", "items_overdue")}}
 PREVIOUS_COLOR = "#bdbdbd"
 THIS_COLOR = CLASS_COLORS["strategic"]
 
@@ -51,21 +52,7 @@ SERVICE_COLUMNS = {
     "repeat_share": st.column_config.NumberColumn("Share repeats", format="percent"),
 }
 INCIDENT_COLUMNS = incident_columns(days_to_resolve=DAYS_TO_RESOLVE)
-ITEM_COLUMNS = {
-    "url": issue_link("Item"),
-    "summary": "Summary",
-    "class": st.column_config.TextColumn("Class", width=Width.SHORT),
-    "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
-    "incident_key": st.column_config.TextColumn("Incident", width=Width.KEY),
-    "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATETIME, width=Width.DATETIME),
-    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY", width=Width.DATE),
-    "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format=DATETIME, width=Width.DATETIME,
-                                               help="Closed by the quarter's end."),
-    "is_open": st.column_config.CheckboxColumn("Open at end", width=Width.SHORT),
-    "is_overdue": st.column_config.CheckboxColumn("Overdue at end", width=Width.SHORT),
-    "is_stalled": st.column_config.CheckboxColumn("Stalled at end", width=Width.SHORT),
-    "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
-}
+ITEM_COLUMNS = action_item_columns("quarter")
 
 
 @dataclass(frozen=True)
@@ -341,11 +328,11 @@ def services_table(services: pd.DataFrame) -> None:
 def rows_behind(selection: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows the figures count, for checking a number or opening the issues in Jira."""
     incidents = query("quarterly_incidents", **selection.params(), limit=ROW_LIMIT)
-    items = query("quarterly_action_items", **selection.params(), limit=ROW_LIMIT)
+    items = query("period_action_items", **selection.params(), limit=ROW_LIMIT)
     with st.expander("Incidents opened in the quarter"):
         capped_table(incidents, INCIDENT_COLUMNS, what="incidents", order="newest first")
     with st.expander("Action items filed in the quarter"):
-        capped_table(items, ITEM_COLUMNS, what="items", order="overdue, then stalled, then open items first")
+        capped_table(items, ITEM_COLUMNS, what="items", order=ACTION_ITEM_ORDER)
     return incidents, items
 
 
