@@ -62,6 +62,14 @@ def site_url_problem(url: str) -> str | None:
     return None
 
 
+EVIDENCE = ("link", "same_cause", "similar_summary", "same_service")
+
+
+def _subset_problem(where: str, values: list[str], allowed: tuple[str, ...]) -> str | None:
+    unknown = [v for v in values if v not in allowed]
+    return f"{where} has {', '.join(map(repr, unknown))}; use {', '.join(allowed)}" if unknown else None
+
+
 def _days(name: str, default: int, help: str) -> Key:
     return Key(name, default, help, low=1, high=MAX_DAYS, unit="days")
 
@@ -97,6 +105,9 @@ SECTIONS: tuple[Section, ...] = (
         Key("parent", True, "A sub-task (or child issue) of an incident belongs to it.", column="tie_by_parent"),
         Key("epic_link_field", "", 'Classic "Epic Link" custom field, if your site still uses one (company-managed projects).',
             example="customfield_10014", field_spec=True),
+        Key("dropped_resolutions", ("Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete"),
+            "An item closed with one of these resolutions (or, without a resolution, in one of these\n"
+            "statuses) was dropped, not done: a decision, counted apart from follow-through."),
     )),
     Section("fields", "Where each dimension comes from: \"priority\", \"components\", \"labels:<prefix>\" (the label after\n"
                       "the prefix, e.g. labels:service- turns service-checkout into checkout) or a field id such as\n"
@@ -129,10 +140,22 @@ SECTIONS: tuple[Section, ...] = (
         _days("operational", 14, ""),
         _days("unclassified", 21, ""),
     )),
-    Section("recurrence", "An incident recurs when a later incident hits the same service within the window, or is linked\n"
-                          "to it with one of these link types.", (
+    Section("recurrence", "An incident returns when a later one comes within the window with evidence that ties the two.\n"
+                          "The strongest evidence that applies is kept: link (linked with one of link_types), same_cause\n"
+                          "(both have the same value of cause_field), similar_summary (same service, summaries at least\n"
+                          "summary_similarity alike), or same_service (same service, nothing else).", (
         _days("window_days", 90, ""),
         Key("link_types", (), "", example=("Duplicate", "Recurrence")),
+        Key("cause_field", "", "Where an incident's root cause is recorded, as for [fields]: e.g. \"labels:cause-\" or a\n"
+                               "custom select such as \"customfield_10060\". Empty: no same_cause evidence.",
+            field_spec=True),
+        Key("summary_similarity", 80, "How alike two summaries must be (0-100, rapidfuzz token_set_ratio on lower-cased\n"
+                                      "summaries without ticket keys and numbers) for similar_summary. See docs/metrics.md.",
+            low=1, high=100, unit="points"),
+        Key("counts_as_repeat", ("link", "same_cause", "similar_summary"),
+            "Which evidence makes a return count as a repeat in the recurrence rate and every \"repeat\"\n"
+            "figure. Returns with same_service only are shown apart, as \"back on the same service\".",
+            check=lambda values: _subset_problem("[recurrence].counts_as_repeat", values, EVIDENCE)),
     )),
     Section("status_categories", "Status categories are read from Jira (new / indeterminate / done). Only statuses that are no\n"
                                  "longer on any issue need a category here, so that old changelog entries can be placed.",
