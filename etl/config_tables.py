@@ -80,7 +80,7 @@ def _class_rules(cfg: Config) -> list[dict]:
 
 def _field_sources(cfg: Config) -> list[dict]:
     specs = (("severity", cfg.fields.severity), ("service", cfg.fields.service), ("team", cfg.fields.team),
-             ("class", cfg.classification.field))
+             ("class", cfg.classification.field), ("cause", cfg.recurrence.cause_field))
     rows = [{"attribute": name, **_field_source(spec)} for name, spec in specs if spec]
     if cfg.action_items.epic_link_field:
         rows.append({"attribute": "epic", "source": "field", "field_id": cfg.action_items.epic_link_field, "prefix": ""})
