@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= $(or $(FOLLOWTHROUGH_DB),data/followthrough.duckdb)
 PORT ?= 8501
+# Loopback unless sign-in is set up (README, "Opening it to others"): it shows names and incidents.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test demo bench browser-deps clean
 
 run: $(VENV)/.runtime
 	@test -f "$(DB)" || $(PY) -m etl demo
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 demo: $(VENV)/.runtime
 	$(PY) -m etl demo
