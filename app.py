@@ -8,6 +8,7 @@ import logging
 
 import streamlit as st
 
+from followthrough import auth
 from followthrough.db import NoDatabase, QueryFailed
 from followthrough.filters import sidebar_filters
 
@@ -27,9 +28,13 @@ PAGES = [
     st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
 ]
 
+# Before st.navigation, so that someone not let in sees no page names either.
+if not auth.gate():
+    st.stop()
 page = st.navigation(PAGES)
 try:
     st.session_state["filters"] = sidebar_filters()
+    auth.sign_out_button()
     page.run()
 except NoDatabase as exc:
     st.title("Followthrough")
