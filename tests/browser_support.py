@@ -54,11 +54,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on a free port, reading `db`; its output goes to `log`."""
+    """`streamlit run app.py` on a free port (or `port`), reading `db`; its output goes to `log`.
+    With `secrets`, Streamlit reads that file instead of .streamlit/secrets.toml (sign-in needs the
+    port before it starts: it is in the redirect URI)."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, *, port: int | None = None, secrets: Path | None = None):
         self.db, self.log_path = db, log
-        self.port = free_port()
+        self.port = port or free_port()
         self.pages_opened = 0     # counted by the tests, so one can tell it opens the first page
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")}
@@ -69,7 +71,8 @@ class Server:
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false",
              # Nothing reruns or offers to rerun if a source file changes while the tests run.
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none",
+             *(["--secrets.files", str(secrets)] if secrets else [])],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def log(self) -> str:
@@ -106,9 +109,10 @@ class Server:
                 if re.search(r"\b(ERROR|CRITICAL)\b|Traceback", line)]
 
 
-def start_servers(*specs: tuple[Path, Path]) -> list[Server]:
-    """Starts one server per (database, log) at once and waits until all answer, or stops them all."""
-    servers = [Server(db, log) for db, log in specs]
+def start_servers(*specs: tuple[Path, Path] | Server) -> list[Server]:
+    """Starts one server per (database, log), or takes one already started, and waits until all
+    answer, or stops them all."""
+    servers = [spec if isinstance(spec, Server) else Server(*spec) for spec in specs]
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
         for server in servers:
