@@ -17,8 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.cli import main  # noqa: E402
 from etl.config import DEMO_CONFIG, load_config  # noqa: E402
-from etl.demo.generate import (DEMO_AS_OF, RECURRENCE_WINDOW_DAYS, SERVICE_TEAM, SERVICES,  # noqa: E402
-                               generate, service_count, services_for)
+from etl.demo.catalogue import SERVICE_TEAM, SERVICES, service_count, services_for  # noqa: E402
+from etl.demo.generate import DEMO_AS_OF, generate  # noqa: E402
+from etl.demo.recurrence import RECURRENCE_WINDOW_DAYS  # noqa: E402
 
 CFG = load_config(DEMO_CONFIG)
 SEVERITY = CFG.fields.severity
