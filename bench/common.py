@@ -127,8 +127,8 @@ def _generator_fingerprint() -> str:
     from etl import rawstore
 
     digest = hashlib.md5()
-    for rel in ("etl/demo/generate.py", "etl/demo/load.py"):
-        digest.update((ROOT / rel).read_bytes())
+    for path in sorted((ROOT / "etl" / "demo").glob("*.py")):
+        digest.update(path.read_bytes())
     for part in (rawstore.SCHEMA, inspect.getsource(rawstore.RawStore.add_issue_texts),
                  inspect.getsource(rawstore.RawStore._insert_incoming)):
         digest.update(part.encode())
