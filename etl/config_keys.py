@@ -169,3 +169,64 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 BY_NAME = {section.name: section for section in SECTIONS}
+
+
+def _target(cls: str, severity: int, default: int, help: str = "") -> Key:
+    return _days(f"{cls}_sev{severity}", default, help)
+
+
+def _weight(name: str, default: int, help: str = "") -> Key:
+    return Key(name, default, help, low=0, high=1000, unit="points")
+
+
+# Issue 13: targets, accountability and the digest. Appended so the sections above keep their order.
+SECTIONS += (
+    Section("targets", "Days an action item has to be done in, counted from its filing, by class and by its incident's\n"
+                       "severity. The defaults follow published practice: GitLab's corrective actions within 7, 30, 60\n"
+                       "and 90 days for S1-S4 (operational and unclassified items), Atlassian's priority actions within\n"
+                       "4 or 8 weeks (strategic SEV-1 and SEV-2; SEV-3 and SEV-4 take GitLab's 60 and 90 days). An item\n"
+                       "whose incident has no severity has no target: it is counted as such, never given one.", (
+        _target("strategic", 1, 28), _target("strategic", 2, 56), _target("strategic", 3, 60), _target("strategic", 4, 90),
+        _target("operational", 1, 7), _target("operational", 2, 30), _target("operational", 3, 60),
+        _target("operational", 4, 90),
+        _target("unclassified", 1, 7), _target("unclassified", 2, 30), _target("unclassified", 3, 60),
+        _target("unclassified", 4, 90),
+        _days("near_days", 7, "An open item whose target is at most this many days away is near its target: its owner is\n"
+                              "nudged before it passes."),
+    )),
+    Section("cost_of_delay", "What the incidents on a stalled item's service since it was filed weigh. Without impact_field\n"
+                             "each incident counts its severity's weight; with it, the impact it records is summed instead\n"
+                             "and named by impact_unit.", (
+        _weight("sev1_weight", 8, "Each severity twice the next, so one SEV-1 weighs as much as eight SEV-4s."),
+        _weight("sev2_weight", 4), _weight("sev3_weight", 2), _weight("sev4_weight", 1),
+        _weight("no_severity_weight", 1, "An incident without a severity still happened: it weighs this much."),
+        Key("impact_field", "", "A numeric custom field of the incident holding its customer impact, as for [fields].",
+            example="", field_spec=True),
+        Key("impact_unit", "minutes of downtime", "What impact_field counts, as the dashboard names it (\"customers affected\")."),
+    )),
+    Section("risk", "Where a strategic item states its risk (\"if we do not fix this, we lose 30% of transactions\").\n"
+                    "A custom field as for [fields], or \"description\" to read the section of the description that\n"
+                    "starts with a line labelled `section` (Risk:, h3. Risk, ## Risk, *Risk*). Empty: not checked.", (
+        Key("field", "", "", example="description", field_spec=True),
+        Key("section", "Risk", "", check=lambda v: "section must not contain a backslash" if "\\" in v else None),
+    )),
+    Section("handover", "A strategic item must pass from on-call to someone with the mandate to put it on a roadmap.", (
+        _days("days", 14, "Open strategic items still with the incident's assignee, or with nobody, this many days after\n"
+                          "filing are flagged \"not handed over\"."),
+    )),
+    Section("postmortem", "Incidents that need a post-mortem and got no action item from it.", (
+        Key("severities", ("SEV-1", "SEV-2"), "",
+            check=lambda values: _subset_problem("[postmortem].severities", values, SEVERITIES)),
+        _days("days", 7, "Resolved more than this many days ago with no action item: a post-mortem gap."),
+    )),
+    Section("digest", "`python -m etl digest` sends each team its breached and near-target items, newly stalled\n"
+                      "strategic items, items not handed over and post-mortem gaps. Where it is delivered is set in\n"
+                      "the environment (or .streamlit/secrets.toml), never here: FOLLOWTHROUGH_SLACK_WEBHOOK, and\n"
+                      "FOLLOWTHROUGH_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TO.", (
+        Key("attempts", 3, "How often a delivery is tried before it is reported as failed.", low=1, high=10,
+            unit="attempts"),
+        _days("new_stall_days", 7, "A team's first digest names the strategic items that stalled in this many days before\n"
+                                   "the as-of time; later ones, those that stalled since the previous digest."),
+    )),
+)
+BY_NAME = {section.name: section for section in SECTIONS}

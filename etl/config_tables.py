@@ -6,7 +6,7 @@ several keys into rows the models join against.
 """
 from __future__ import annotations
 
-from etl.config import SECTIONS, Config
+from etl.config import ITEM_CLASSES, SECTIONS, SEVERITIES, Config
 
 # Each reshaped table: its columns and their SQL types.
 TABLES: dict[str, dict[str, str]] = {
@@ -17,6 +17,8 @@ TABLES: dict[str, dict[str, str]] = {
     "status_categories": {"status": "VARCHAR", "category": "VARCHAR"},
     "stall_days": {"class": "VARCHAR", "days": "INTEGER"},
     "access_rules": {"kind": "VARCHAR", "value": "VARCHAR"},
+    "targets": {"class": "VARCHAR", "severity": "VARCHAR", "days": "INTEGER"},
+    "severity_weights": {"severity": "VARCHAR", "weight": "INTEGER"},
 }
 # Columns of config.settings that belong to a publish rather than to a key.
 PUBLISH_SETTINGS = {"config_path": "VARCHAR", "as_of_override": "TIMESTAMP"}
@@ -49,6 +51,11 @@ def config_tables(cfg: Config) -> dict[str, list[dict]]:
         "stall_days": [{"class": k, "days": v} for k, v in vars(cfg.stall_days).items()],
         "access_rules": ([{"kind": "email", "value": v.lower()} for v in cfg.access.emails]
                          + [{"kind": "domain", "value": v.lower()} for v in cfg.access.domains]),
+        "targets": [{"class": c, "severity": s, "days": getattr(cfg.targets, f"{c}_sev{s[-1]}")}
+                    for c in ITEM_CLASSES for s in SEVERITIES],
+        # An incident without a severity weighs no_severity_weight: its row has severity NULL.
+        "severity_weights": [{"severity": s, "weight": getattr(cfg.cost_of_delay, f"sev{s[-1]}_weight")}
+                             for s in SEVERITIES] + [{"severity": None, "weight": cfg.cost_of_delay.no_severity_weight}],
         "settings": [settings | {"config_path": str(cfg.path or ""), "as_of_override": None}],
     }
 
@@ -80,7 +87,8 @@ def _class_rules(cfg: Config) -> list[dict]:
 
 def _field_sources(cfg: Config) -> list[dict]:
     specs = (("severity", cfg.fields.severity), ("service", cfg.fields.service), ("team", cfg.fields.team),
-             ("class", cfg.classification.field), ("cause", cfg.recurrence.cause_field))
+             ("class", cfg.classification.field), ("cause", cfg.recurrence.cause_field),
+             ("impact", cfg.cost_of_delay.impact_field), ("risk", cfg.risk.field))
     rows = [{"attribute": name, **_field_source(spec)} for name, spec in specs if spec]
     if cfg.action_items.epic_link_field:
         rows.append({"attribute": "epic", "source": "field", "field_id": cfg.action_items.epic_link_field, "prefix": ""})
