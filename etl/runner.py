@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import similarity
 from etl.errors import UserError
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -155,6 +156,7 @@ def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR) ->
     # Checked before the first model runs, so a malformed test costs no build.
     tests = [(model, test, sql) for model in models for test, sql in _test_queries(model)]
     con.execute((models_dir / "macros.sql").read_text())
+    similarity.register(con)
     field_paths = _field_paths(con)
     for model in models:
         try:

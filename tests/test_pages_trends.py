@@ -162,7 +162,7 @@ def test_overview_figures_match_the_marts(demo):
         value, delta = shown[label].value, shown[label].delta
         assert delta == "0" or delta[-2:] == value[-2:], (label, value, delta)
 
-    repeats = demo.one(f"SELECT count(*) FROM marts.recurrences AS r JOIN marts.incidents AS i USING (issue_key) "
+    repeats = demo.one(f"SELECT count(*) FROM marts.repeats AS r JOIN marts.incidents AS i USING (issue_key) "
                        f"WHERE {demo.filed('i')}")
     assert shown["Recurrence rate"].value == percent(repeats / incidents)
 
@@ -238,7 +238,7 @@ def test_recurrence_figures_match_the_marts(demo):
     shown = metrics(at)
     incidents, repeats, while_open = demo.rows(
         f"SELECT count(*), count(r.issue_key), count(*) FILTER (WHERE r.recurred_while_open) "
-        f"FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key) WHERE {demo.filed('i')}")[0]
+        f"FROM marts.incidents AS i LEFT JOIN marts.repeats AS r USING (issue_key) WHERE {demo.filed('i')}")[0]
     assert repeats > 0
     assert shown["Repeats"].value == number(repeats)
     assert shown["Recurrence rate"].value == percent(repeats / incidents)
@@ -251,7 +251,7 @@ def test_recurrence_figures_match_the_marts(demo):
     by_service, heatmap = figures(at)
     charted = demo.rows(
         f"SELECT coalesce(i.service, '(none)'), count(r.issue_key) / count(*), count(r.issue_key) "
-        f"FROM marts.incidents AS i LEFT JOIN marts.recurrences AS r USING (issue_key) WHERE {demo.filed('i')} "
+        f"FROM marts.incidents AS i LEFT JOIN marts.repeats AS r USING (issue_key) WHERE {demo.filed('i')} "
         f"GROUP BY 1 HAVING count(r.issue_key) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 20")
     assert by_service["layout"]["xaxis"]["title"]["text"].startswith("repeats")
     (bars,) = by_service["data"]
@@ -271,7 +271,7 @@ def test_recurrence_figures_match_the_marts(demo):
     assert len(listed) == min(repeats, 200)
     newest = listed.iloc[0]
     keys, days = demo.rows(
-        f"SELECT earlier_open_item_keys, days_between FROM marts.recurrences AS r JOIN marts.incidents AS i "
+        f"SELECT earlier_open_item_keys, days_between FROM marts.repeats AS r JOIN marts.incidents AS i "
         f"USING (issue_key) WHERE {demo.filed('i')} ORDER BY r.created_at DESC, r.issue_key LIMIT 1")[0]
     assert newest["earlier_open_item_keys"] == ", ".join(keys)
     assert newest["days_between"] == pytest.approx(days)
@@ -279,7 +279,7 @@ def test_recurrence_figures_match_the_marts(demo):
 
 def test_recurrence_follows_a_service_in_the_url(demo):
     service, repeats = demo.rows(
-        f"SELECT i.service, count(*) FROM marts.recurrences AS r JOIN marts.incidents AS i USING (issue_key) "
+        f"SELECT i.service, count(*) FROM marts.repeats AS r JOIN marts.incidents AS i USING (issue_key) "
         f"WHERE i.service IS NOT NULL AND {demo.filed('i')} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")[0]
     at = open_page("recurrence", service=service, **demo.url())
     assert metrics(at)["Repeats"].value == number(repeats)

@@ -1,12 +1,13 @@
--- One incident's recurrences, by key: the earlier incident it repeated and the later ones that
--- repeated it, with why they count as repeats and how many of the earlier incident's action
--- items were still open when it came back.
+-- One incident's returns, by key: the earlier incident it came back after and the later ones that
+-- came back after it, with the evidence, whether that counts as a repeat, and how many of the
+-- earlier incident's action items were still open when it came back.
 select
     'repeats earlier' as relation,
     r.earlier_issue_key as issue_key,
     e.summary,
     e.created_at,
-    r.reason,
+    replace(r.evidence, '_', ' ') as evidence,
+    r.counts_as_repeat,
     r.days_between,
     r.earlier_open_items as earlier_items_open_then,
     e.url
@@ -21,7 +22,8 @@ select
     r.issue_key,
     l.summary,
     l.created_at,
-    r.reason,
+    replace(r.evidence, '_', ' ') as evidence,
+    r.counts_as_repeat,
     r.days_between,
     r.earlier_open_items,
     l.url

@@ -34,6 +34,6 @@ select
     count(*) over () as total_rows
 from matches as m
 left join items as i on i.incident_key = m.issue_key
-left join marts.recurrences as r on r.issue_key = m.issue_key
+left join marts.repeats as r on r.issue_key = m.issue_key
 order by m.created_at desc, m.issue_key
 limit $limit

@@ -12,6 +12,6 @@ select
     r.earlier_issue_key as repeat_of,
     count(*) over () as total_rows
 from marts.selected_incidents($sel) as n
-left join marts.recurrences as r using (issue_key)
+left join marts.repeats as r using (issue_key)
 order by n.created_at desc, n.issue_key
 limit $limit

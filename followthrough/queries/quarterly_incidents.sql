@@ -14,6 +14,6 @@ select
     i.url,
     count(*) over () as total_rows
 from marts.selected_incidents($sel) as i
-left join marts.recurrences as r using (issue_key)
+left join marts.repeats as r using (issue_key)
 order by i.created_at desc, i.issue_key
 limit $limit

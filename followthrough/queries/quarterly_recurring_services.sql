@@ -16,7 +16,7 @@ select
     count(r.issue_key) / count(*) as repeat_share,
     count(*) over () as total_rows
 from incidents as i
-left join marts.recurrences as r using (issue_key)
+left join marts.repeats as r using (issue_key)
 group by all
 having count(r.issue_key) > 0
 order by repeats desc, repeat_share desc, service

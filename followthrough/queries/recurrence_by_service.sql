@@ -10,7 +10,7 @@ select
     count(*) over () as total_rows,
     (sum((count(r.issue_key) > 0)::int) over ())::bigint as with_repeats
 from marts.selected_incidents($sel) as n
-left join marts.recurrences as r using (issue_key)
+left join marts.repeats as r using (issue_key)
 group by all
 order by recurrences desc, recurrence_rate desc, service
 limit $limit

@@ -14,7 +14,7 @@ months as (
 repeats as (
     select n.service, date_trunc('month', n.created_at) as month, count(*) as recurrences
     from incidents as n
-    join marts.recurrences as r using (issue_key)
+    join marts.repeats as r using (issue_key)
     group by all
 )
 

@@ -10,12 +10,12 @@ select
     earlier.url as earlier_url,
     earlier.summary as earlier_summary,
     r.days_between,
-    r.reason,
+    replace(r.evidence, '_', ' ') as evidence,
     r.recurred_while_open,
     r.earlier_open_items,
     array_to_string(r.earlier_open_item_keys, ', ') as earlier_open_item_keys,
     count(*) over () as total_rows
-from marts.recurrences as r
+from marts.repeats as r
 join marts.incidents as later on later.issue_key = r.issue_key
 join marts.incidents as earlier on earlier.issue_key = r.earlier_issue_key
 where marts.in_selection($sel, later)

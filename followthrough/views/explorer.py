@@ -108,14 +108,16 @@ def _recurrences(key: str) -> None:
     st.markdown("**Recurrences**")
     rows = query("explorer_recurrences", key=key)
     if rows.empty:
-        st.info("This incident did not repeat an earlier one, and none repeated it within the recurrence window.")
+        st.info("No incident came back after this one within the recurrence window, and it came after none.")
         return
     table(rows, {
         "relation": st.column_config.TextColumn("Relation", width=Width.STATUS + 10),
         "url": issue_link("Incident"),
         "summary": "Summary",
         "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME, width=Width.DATETIME),
-        "reason": st.column_config.TextColumn("Why a repeat", width=Width.STATUS),
+        "evidence": st.column_config.TextColumn("Evidence", width=Width.STATUS),
+        "counts_as_repeat": st.column_config.CheckboxColumn(
+            "A repeat", width=Width.SHORT, help="Evidence that counts as a repeat; without it, only the same service."),
         "days_between": st.column_config.NumberColumn("Days apart", format="%.1f", width=Width.SHORT),
         "earlier_items_open_then": st.column_config.NumberColumn(
             "Earlier items open", width=Width.NUMBER + 20,

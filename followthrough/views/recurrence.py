@@ -14,8 +14,10 @@ from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart
 
 # More bars or heatmap rows than this cannot be read; the table under the chart lists the rest.
 CHARTED_SERVICES = 20
-REPEAT_HELP = ("A repeat is an incident linked to an earlier one as a repeat, or the next incident on the "
-               "same service within the recurrence window (a link wins where both apply).")
+REPEAT_HELP = ("A repeat is an incident that came back within the recurrence window with evidence that ties it "
+               "to an earlier one: linked to it in Jira, the same root cause, or a similar summary on the same "
+               "service. Another incident on the same service alone is not a repeat (see 'Back on the same "
+               "service'). The strongest evidence is shown.")
 
 
 def summary(filters: Filters) -> int | None:
@@ -24,16 +26,20 @@ def summary(filters: Filters) -> int | None:
     if not figures["incidents"]:
         nothing_to_show("No incidents were filed in this period with these filters, so nothing can recur.")
         return None
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric("Repeats", number(figures["recurrences"]), help=REPEAT_HELP)
     cols[1].metric("Recurrence rate", percent(figures["recurrence_rate"]),
                    help=f"Repeats among the period's {counted(figures['incidents'], 'incident')}.")
-    cols[2].metric("Linked as a repeat", number(figures["linked"]),
-                   help="Repeats someone linked to the earlier incident in Jira; the rest are by service.")
-    cols[3].metric("Back while fixes open", percent(figures["share_while_open"]),
+    cols[2].metric("Back while fixes open", percent(figures["share_while_open"]),
                    help="Came back while its fixes were open: the share of repeats that arrived while action "
-                        "items of the earlier incident were still open "
+                        "items of an earlier incident it repeats were still open "
                         f"({counted(figures['while_open'], 'repeat')}).")
+    cols[3].metric("Linked as a repeat", number(figures["linked"]),
+                   help=f"Repeats someone linked to the earlier incident in Jira; {number(figures['same_cause'])} "
+                        f"more share its root cause and {number(figures['similar_summary'])} have a similar summary.")
+    cols[4].metric("Back on the same service", number(figures["same_service_only"]),
+                   help="Incidents on a service that had another within the window, with nothing more to tie "
+                        "them: how busy a service is, not a repeat. Not in the recurrence rate.")
     if not figures["recurrences"]:
         st.info("No incident in this period repeats an earlier one.")
     return int(figures["recurrences"])
@@ -102,7 +108,7 @@ def repeats(filters: Filters) -> None:
         "earlier_url": issue_link("Repeats", help="The earlier incident it repeats."),
         "earlier_summary": "Earlier summary",
         "days_between": st.column_config.NumberColumn("Days between", format="%.1f", width=Width.NUMBER),
-        "reason": st.column_config.TextColumn("Why a repeat", help=REPEAT_HELP, width=Width.STATUS),
+        "evidence": st.column_config.TextColumn("Why a repeat", help=REPEAT_HELP, width=Width.STATUS),
         "recurred_while_open": st.column_config.CheckboxColumn(
             "Earlier items open", width=Width.NUMBER,
             help="Action items of the earlier incident were still open when it came back."),

@@ -25,7 +25,7 @@ incident_figures as (
         count(*) filter (where is_resolved) as resolved_incidents,
         median(hours_to_resolve) / 24 as median_days_to_resolve,
         quantile_cont(hours_to_resolve, 0.8) / 24 as p80_days_to_resolve,
-        count(*) filter (where issue_key in (select issue_key from marts.recurrences)) as recurrences
+        count(*) filter (where issue_key in (select issue_key from marts.repeats)) as recurrences
     from incidents
 ),
 

@@ -1,36 +1,38 @@
 -- test: unique(issue_key)
+-- test: not_null(evidence)
 -- test: relationships(issue_key, marts.incidents.issue_key)
 -- test: relationships(earlier_issue_key, marts.incidents.issue_key)
--- One row per incident that is a repeat of an earlier one: linked to it as a repeat, or the next
--- incident on the same service, within the recurrence window. Where both apply the link wins, as
--- a person said so. Says whether the earlier incident's action items were still open when it
--- came back.
+-- test: accepted_values(evidence, 'link', 'same_cause', 'similar_summary', 'same_service')
+-- One row per incident that returned within the recurrence window after an earlier one, with the
+-- strongest evidence that ties the two: `link` (linked with a configured link type), `same_cause`
+-- (the same value of [recurrence].cause_field), `similar_summary` (same service, summaries at
+-- least [recurrence].summary_similarity alike) or `same_service` (nothing more). It counts as a
+-- repeat when any evidence for any earlier incident is in [recurrence].counts_as_repeat; the rest
+-- are "back on the same service". Whether it came back while fixes were open looks at every
+-- earlier incident it repeats (with evidence that counts), not only the nearest.
 with
 
+settings as (
+    select recurrence_window_days as window_days,
+           recurrence_summary_similarity as threshold,
+           recurrence_counts_as_repeat as counting
+    from config.settings
+),
+
 incidents as (
-    select issue_key, service, team, severity, created_at from marts.incidents
+    select issue_key, issue_id, summary, service, team, severity, created_at from marts.incidents
 ),
 
-window_days as (
-    select recurrence_window_days as days from config.settings
-),
-
-previous_on_service as (
-    select
-        issue_key,
-        lag(issue_key) over w as earlier_key,
-        lag(created_at) over w as earlier_created_at,
-        created_at
-    from incidents
-    where service is not null
-    window w as (partition by service order by created_at, issue_key)
-),
-
-by_service as (
-    select issue_key, earlier_key, 'same service' as reason
-    from previous_on_service
-    where earlier_key is not null
-      and marts.days_between(earlier_created_at, created_at) <= (select days from window_days)
+-- Two incidents filed at the same moment are ordered by key, so neither is lost.
+on_service as materialized (
+    select later.issue_key, earlier.issue_key as earlier_key,
+           summary_similarity(later.summary, earlier.summary, later.service) as similarity
+    from incidents as later
+    join incidents as earlier
+      on earlier.service = later.service
+     and (earlier.created_at < later.created_at
+          or (earlier.created_at = later.created_at and earlier.issue_key < later.issue_key))
+     and marts.days_between(earlier.created_at, later.created_at) <= (select window_days from settings)
 ),
 
 repeat_links as (
@@ -42,36 +44,90 @@ repeat_links as (
 
 -- Whichever incident of a linked pair came first is the earlier one, whatever the direction.
 by_link as (
-    select
+    select distinct
         case when a.created_at > b.created_at then a.issue_key else b.issue_key end as issue_key,
-        case when a.created_at > b.created_at then b.issue_key else a.issue_key end as earlier_key,
-        'linked as a repeat' as reason
+        case when a.created_at > b.created_at then b.issue_key else a.issue_key end as earlier_key
     from repeat_links as l
     join incidents as a on a.issue_key = l.issue_key
     join incidents as b on b.issue_key = l.other_issue_key
     where a.created_at <> b.created_at
-      and abs(marts.days_between(a.created_at, b.created_at)) <= (select days from window_days)
+      and abs(marts.days_between(a.created_at, b.created_at)) <= (select window_days from settings)
 ),
 
+causes as (
+    select n.issue_key, n.created_at, a.value as cause
+    from incidents as n
+    join staging.stg_issue_attributes as a on a.issue_id = n.issue_id and a.attribute = 'cause'
+),
+
+-- Only the latest earlier incident with the same cause: a common cause ("bad deploy") would
+-- otherwise pair every incident with hundreds, and the latest is the one the fix was owed to.
+by_cause as (
+    select issue_key, earlier_key
+    from (select issue_key, cause, created_at,
+                 lag(issue_key) over w as earlier_key,
+                 lag(created_at) over w as earlier_created_at
+          from causes
+          window w as (partition by cause order by created_at, issue_key))
+    where earlier_key is not null
+      and marts.days_between(earlier_created_at, created_at) <= (select window_days from settings)
+),
+
+evidence_rows as (
+    select issue_key, earlier_key, 'link' as evidence, 1 as strength from by_link
+    union all
+    select issue_key, earlier_key, 'same_cause', 2 from by_cause
+    union all
+    select issue_key, earlier_key, 'similar_summary', 3
+    from on_service where similarity >= (select threshold from settings)
+    union all
+    select issue_key, earlier_key, 'same_service', 4 from on_service
+),
+
+pairs as (
+    select
+        issue_key,
+        earlier_key,
+        arg_min(evidence, strength) as evidence,
+        min(strength) as strength,
+        list_has_any(list(evidence), (select counting from settings)) as counts
+    from evidence_rows
+    group by all
+),
+
+-- A return counts when any pair does; its row then stands on the counting pairs alone.
+returns as (
+    select issue_key, bool_or(counts) as counts_as_repeat from pairs group by all
+),
+
+relevant_pairs as (
+    select p.*
+    from pairs as p
+    join returns as r using (issue_key)
+    where p.counts or not r.counts_as_repeat
+),
+
+-- The earlier incident shown: the strongest evidence, then the nearest in time.
 chosen as (
-    select r.issue_key, r.earlier_key, r.reason
-    from (select * from by_link union all select * from by_service) as r
-    join incidents as e on e.issue_key = r.earlier_key
-    qualify row_number() over (
-        partition by r.issue_key
-        order by r.reason = 'linked as a repeat' desc, e.created_at desc, r.earlier_key) = 1
+    select p.issue_key, p.earlier_key, p.evidence
+    from relevant_pairs as p
+    join incidents as e on e.issue_key = p.earlier_key
+    qualify row_number() over (partition by p.issue_key order by p.strength, e.created_at desc, p.earlier_key) = 1
 ),
 
 open_then as (
     select
-        c.issue_key,
-        count(ai.issue_key) as earlier_open_items,
-        count(ai.issue_key) filter (where ai.class = 'strategic') as earlier_open_strategic_items,
-        list(ai.issue_key order by ai.issue_key) filter (where ai.issue_key is not null) as earlier_open_item_keys
-    from chosen as c
-    join incidents as later on later.issue_key = c.issue_key
+        p.issue_key,
+        count(distinct ai.issue_key) as earlier_open_items,
+        count(distinct ai.issue_key) filter (where ai.class = 'strategic') as earlier_open_strategic_items,
+        list(distinct ai.issue_key order by ai.issue_key) filter (where ai.issue_key is not null)
+            as earlier_open_item_keys,
+        list(distinct p.earlier_key order by p.earlier_key) filter (where ai.issue_key is not null)
+            as open_items_from
+    from relevant_pairs as p
+    join incidents as later on later.issue_key = p.issue_key
     left join marts.action_items as ai
-        on ai.incident_key = c.earlier_key
+        on ai.incident_key = p.earlier_key
        and ai.created_at <= later.created_at
        and (ai.closed_at is null or ai.closed_at > later.created_at)
     group by all
@@ -80,7 +136,8 @@ open_then as (
 select
     c.issue_key,
     c.earlier_key as earlier_issue_key,
-    c.reason,
+    c.evidence,
+    r.counts_as_repeat,
     later.service,
     later.team,
     later.severity,
@@ -90,8 +147,10 @@ select
     o.earlier_open_items,
     o.earlier_open_strategic_items,
     coalesce(o.earlier_open_item_keys, []) as earlier_open_item_keys,
+    coalesce(o.open_items_from, []) as open_items_from,
     o.earlier_open_items > 0 as recurred_while_open
 from chosen as c
+join returns as r using (issue_key)
 join incidents as later on later.issue_key = c.issue_key
 join incidents as earlier on earlier.issue_key = c.earlier_key
 join open_then as o on o.issue_key = c.issue_key
