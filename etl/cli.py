@@ -19,7 +19,7 @@ from etl.config import DEMO_CONFIG, Config, load_config
 from etl.errors import UserError
 from etl.lock import etl_lock
 from etl.publish import PublishResult, publish
-from etl.rawstore import RawStore
+from etl.rawstore import KEEP_SITES_APART, RawStore
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +160,7 @@ def cmd_publish(args) -> int:
     if not path.exists():
         raise UserError(f"no raw store at {path}: load data first (import-json, import-csv or sync)")
     with etl_lock(path), RawStore(path) as store:
-        result = publish(cfg, store, as_of=args.as_of)
+        result = publish_site(cfg, store, as_of=args.as_of)
     _print_published(result, started)
     return 0
 
@@ -185,7 +185,7 @@ def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
     started = time.monotonic()
     path = warehouse_path()
     with etl_lock(path), RawStore(path) as store:
-        load_id = store.begin_load(kind, source)
+        load_id = store.begin_load(kind, source, cfg.jira.url)
         try:
             # One transaction: a failed or killed import leaves nothing of itself behind.
             with store.transaction():
@@ -194,12 +194,23 @@ def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
         except BaseException as exc:
             store.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
             raise
-        result = publish(cfg, store, as_of=as_of)
+        result = publish_site(cfg, store, as_of=as_of)
     for line in summary.get("problems", [])[:20]:
         print(f"  skipped {line}", file=sys.stderr)
     print(summary["message"])
     _print_published(result, started)
     return 0
+
+
+def publish_site(cfg: Config, store: RawStore, as_of=None) -> PublishResult:
+    """Publishes the configured site's loads (the models leave the others out), saying so when
+    the store holds others."""
+    others = store.check_sites(cfg.jira.url)
+    result = publish(cfg, store, as_of=as_of)
+    if others:
+        print(f"note: left out what was loaded from {', '.join(others)}, not the configured [jira].url; "
+              f"{KEEP_SITES_APART}", file=sys.stderr)
+    return result
 
 
 def _summarise_json(counts) -> dict:

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS raw_loads (
     finished_at TIMESTAMP,
     status      VARCHAR NOT NULL,      -- running, done, failed
     summary     JSON,
-    run_id      BIGINT                 -- the load whose run this one continues (a resumed sync), else its own id
+    run_id      BIGINT,                -- the load whose run this one continues (a resumed sync), else its own id
+    site        VARCHAR                -- the Jira site of its payloads: synced from, or configured when imported
 );
 CREATE TABLE IF NOT EXISTS raw_issues (
     seq           BIGINT NOT NULL,     -- arrival order, to break ties between versions
@@ -87,12 +88,15 @@ CREATE OR REPLACE VIEW complete_loads AS
 SELECT * FROM raw_loads WHERE run_id IN (SELECT run_id FROM raw_loads WHERE status = 'done');
 """
 # Loads whose rows a new row of load $load is compared with to skip what is already stored: those
-# that count, and those of its own run. A version stored only by a load that never completed is
-# stored again, or it could never count.
+# of its site that count, and those of its own run. A version stored only by a load that never
+# completed, or by another site's, is stored again, or it could never count.
 _COMPARED = """
-    SELECT load_id FROM complete_loads
-    UNION SELECT load_id FROM raw_loads WHERE run_id = (SELECT run_id FROM raw_loads WHERE load_id = $load)
+    SELECT load_id FROM (SELECT load_id, site FROM complete_loads
+                         UNION SELECT load_id, site FROM raw_loads
+                               WHERE run_id = (SELECT run_id FROM raw_loads WHERE load_id = $load))
+    WHERE site IS NOT DISTINCT FROM (SELECT site FROM raw_loads WHERE load_id = $load)
 """
+KEEP_SITES_APART = "keep each site in its own data folder with FOLLOWTHROUGH_DB and FOLLOWTHROUGH_WAREHOUSE"
 
 EXCERPT_CHARS = 300
 # With it a sync's peak levelled off (522 MB at 100,000 issues, 547 MB at 200,000; 706 MB and growing
@@ -131,13 +135,21 @@ class RawStore:
             self.con.execute(COMPLETE_LOADS)
 
     def _upgrade(self) -> None:
-        """A store written before loads recorded their run: each load is its own run, except that
-        failed syncs are taken to belong to the resumed sync of the same site that completed next."""
+        """Stores written before loads recorded their run and site."""
         columns = {name for (name,) in self.con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE database_name = 'raw' AND table_name = 'raw_loads'"
         ).fetchall()}
-        if "run_id" in columns:
-            return
+        if "run_id" not in columns:
+            self._upgrade_runs()
+        if "site" not in columns:
+            with self.transaction():
+                # A sync's source is its site; what an import came from was not recorded.
+                self.con.execute("ALTER TABLE raw_loads ADD COLUMN site VARCHAR")
+                self.con.execute("UPDATE raw_loads SET site = source WHERE kind LIKE 'sync-%'")
+
+    def _upgrade_runs(self) -> None:
+        """Each load is its own run, except that failed syncs are taken to belong to the resumed
+        sync of the same site that completed next."""
         with self.transaction():
             self.con.execute("ALTER TABLE raw_loads ADD COLUMN run_id BIGINT")
             self.con.execute("UPDATE raw_loads SET run_id = load_id")
@@ -210,13 +222,32 @@ class RawStore:
         self.con.execute("COMMIT")
 
     # -- loads -------------------------------------------------------------------------------
-    def begin_load(self, kind: str, source: str) -> int:
+    def begin_load(self, kind: str, source: str, site: str | None = None) -> int:
+        """`site` is the Jira site the payloads are from; for a file, the one configured, if any."""
         # Under the ETL lock a load still `running` is one whose process was killed.
         self.close_interrupted_loads()
         load_id = self.con.execute("SELECT nextval('raw_seq')").fetchall()[0][0]
-        self.con.execute("INSERT INTO raw_loads (load_id, kind, source, started_at, status, run_id) "
-                         "VALUES (?, ?, ?, ?, 'running', ?)", [load_id, kind, source, utcnow(), load_id])
+        self.con.execute("INSERT INTO raw_loads (load_id, kind, source, started_at, status, run_id, site) "
+                         "VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                         [load_id, kind, source, utcnow(), load_id, site or None])
         return load_id
+
+    def other_sites(self, site: str) -> list[tuple[str, int]]:
+        """The sites other than `site` whose complete loads a build of `site` leaves out, with how
+        many loads; every site when `site` is empty. Loads of no known site are of every site."""
+        return self.con.execute("SELECT site, count(*) FROM complete_loads WHERE site IS NOT NULL "
+                                "AND site IS DISTINCT FROM nullif(?, '') GROUP BY site ORDER BY site",
+                                [site]).fetchall()
+
+    def check_sites(self, site: str) -> list[str]:
+        """The sites a build for the configured `site` leaves out; with none configured, refuses a
+        store that holds more than one."""
+        others = [s for s, _ in self.other_sites(site)]
+        if not site and len(others) > 1:
+            raise UserError(f"the raw store {self.path} holds issues from {len(others)} Jira sites "
+                            f"({', '.join(others)}) and [jira].url names none: set it to the site to "
+                            f"publish, and {KEEP_SITES_APART}")
+        return others if site else []
 
     def continue_run(self, load_id: int, run_id: int) -> None:
         """The load resumes the run `run_id` began: when it completes, so do the run's earlier loads."""
@@ -329,7 +360,8 @@ class RawStore:
 
     def excluded_loads(self) -> list[tuple]:
         """Loads whose rows no build uses, oldest first: (load_id, run_id, kind, source, status,
-        error, issue versions, CSV rows, histories)."""
+        error, issue versions, CSV rows, histories). `other_sites` tells what a build leaves out
+        of complete loads."""
         return self.con.execute("""
             SELECT l.load_id, l.run_id, l.kind, l.source, l.status, l.summary ->> 'error',
                    (SELECT count(*) FROM raw_issues AS r WHERE r.load_id = l.load_id),

@@ -6,25 +6,28 @@ from pathlib import Path
 
 import duckdb
 
-from etl.rawstore import RawStore
+from etl.rawstore import KEEP_SITES_APART, RawStore
 
 QUARANTINE_SHOWN = 20
 
 
 def print_status(published: Path, warehouse: Path) -> int:
+    site = None
     if published.exists():
-        _print_published(published)
+        site = _print_published(published)
     else:
         print(f"Nothing is published at {published} yet: run `python -m etl demo`, "
               "`import-json`, `import-csv` or `sync`.")
     if warehouse.exists():
-        _print_raw_store(warehouse)
+        _print_raw_store(warehouse, site)
     return 0
 
 
-def _print_published(published: Path) -> None:
+def _print_published(published: Path) -> str:
+    """Prints what is published; returns the Jira site it was built for ('' for any)."""
     con = duckdb.connect(str(published), read_only=True)
     try:
+        site = con.execute("SELECT site_url FROM config.settings").fetchall()[0][0] or ""
         info = con.execute("""
             SELECT as_of, built_at, sources, is_demo, issues, incidents, action_items, quarantined
             FROM marts.build_info""").fetchall()[0]
@@ -47,13 +50,18 @@ def _print_published(published: Path) -> None:
             print(f"    … and {quarantined - len(rows):,} more (Data health page)")
     finally:
         con.close()
+    return site
 
 
-def _print_raw_store(warehouse: Path) -> None:
+def _print_raw_store(warehouse: Path, site: str | None) -> None:
     from etl.jira.sync import RUN
 
     print(f"Raw store: {warehouse}")
     with RawStore(warehouse, read_only=True) as store:
+        # Only a published build says which site it was for.
+        for other, loads in store.other_sites(site) if site else []:
+            print(f"  left out: {_n(loads, 'load')} from {other}, another Jira site than the published "
+                  f"{site}; {KEEP_SITES_APART}")
         pending = (store.get_state(RUN) or {}).get("run_id")
         for load_id, run_id, kind, source, status, error, versions, rows, histories in store.excluded_loads():
             held = [_n(versions, "issue version"), _n(rows, "CSV row"), _n(histories, "history", "histories")]

@@ -7,6 +7,7 @@ import time
 from tqdm import tqdm
 
 from datapaths import warehouse_path
+from etl.cli import publish_site
 from etl.config import Config
 from etl.jira.credentials import load_credentials
 from etl.jira.fields import render
@@ -14,7 +15,7 @@ from etl.jira.http import RetryPolicy
 from etl.jira.site import connect
 from etl.jira.sync import SyncResult, sync
 from etl.lock import etl_lock
-from etl.publish import PublishResult, publish
+from etl.publish import PublishResult
 from etl.rawstore import RawStore
 
 
@@ -55,7 +56,7 @@ def sync_command(cfg: Config, *, full: bool, reconcile: bool) -> int:
         finally:
             bar.close()
         # Only a completed run is published; a failed one raised above and left the last file alone.
-        published = publish(cfg, store)
+        published = publish_site(cfg, store)
     print(summary(result, published, time.monotonic() - began))
     return 0
 

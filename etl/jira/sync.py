@@ -67,7 +67,7 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
     base, fields = base_jql(cfg), issue_fields(cfg)
     site = connect(cfg.jira.url, credentials or load_credentials(), policy)
     endpoints = endpoints or endpoints_for(site.flavour)
-    load_id = store.begin_load(f"sync-{site.flavour}", site.url)
+    load_id = store.begin_load(f"sync-{site.flavour}", site.url, site.url)
     try:
         run, resumed = _start_or_resume(store, cfg, site, base, fields, full, reconcile, load_id)
         if run["phase"] == "issues":
