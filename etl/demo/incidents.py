@@ -6,6 +6,7 @@ Severity in `customfield_10100` ("Sev 1".."Sev 4"; about 1% empty and 1% the unm
 """
 from __future__ import annotations
 
+import random
 from typing import Iterator, NamedTuple
 
 from etl.demo.action_items import ActionItems, PostMortem
@@ -19,7 +20,7 @@ from etl.demo.jira import (COMPONENT, COMPONENTS_OF, PRIORITIES, PROJECT_OPS, SE
 from etl.demo.links import BLOCKS, link, ref
 from etl.demo.recurrence import Repeat, Repeats
 from etl.demo.service_odds import ServiceOdds
-from etl.demo.summaries import incident_summary
+from etl.demo.summaries import cause_label, incident_summary, repeat_summary
 
 # Severity: Sev 1..4 about 5/20/45/30 %, 1% empty, 1% the unmapped "Critical".
 _SEVERITY_BOUNDS = (0.049, 0.245, 0.686, 0.98, 0.99)     # Sev1, Sev2, Sev3, Sev4, Critical, else none
@@ -32,6 +33,11 @@ _TTR_MEDIAN_MIN = (150, 300, 1200, 4320, 150, 600)
 _ITEM_COUNT_BOUNDS = (0.10, 0.30, 0.60)                 # 2, 3, 4, else 5 items: mean 4.0
 _LABELS = (["incident"], ["incident", "customer-impact"], ["incident", "on-call"],
            ["incident", "customer-impact", "sla-breach"], [])
+# Half the post-mortems record a root cause label; of the unlinked repeats, some are recognised
+# in the summary, some share the earlier root cause, the rest are only on the same service.
+_CAUSE_RECORDED = 0.5
+_REPEAT_RECOGNISED = 0.35
+_REPEAT_SAME_CAUSE = 0.3
 # What happens along an incident's timeline; at the same instant a move comes before a handover.
 _MOVE, _HANDOVER = 0, 1
 
@@ -65,6 +71,7 @@ class Incidents:
         self.as_of = as_of
         self.odds = odds
         self.repeats = repeats
+        self._told: dict[str, tuple[str, str | None]] = {}    # incident id -> (summary, root cause label)
         self.action_items = ActionItems(r, numbering, services, as_of)
 
     def file(self, created: int, service: str, repeat: Repeat | None) -> Iterator[dict]:
@@ -101,8 +108,10 @@ class Incidents:
             updated = touched
         updated_by = timeline.last_actor if rnd() < 0.7 else reporter
         components = self._components(service)
+        summary, labels = self._story(key, incident_id, service, incident_summary(rnd, service), pick(rnd, _LABELS),
+                                      repeat)
         fields = {
-            "summary": incident_summary(rnd, service),
+            "summary": summary,
             "issuetype": TYPE_INCIDENT,
             "project": PROJECT_OPS,
             "status": INCIDENT_STATUS[timeline.status],
@@ -114,7 +123,7 @@ class Incidents:
             "duedate": None,
             "assignee": timeline.assignee.ref,
             "reporter": reporter.ref,
-            "labels": pick(rnd, _LABELS),
+            "labels": labels,
             "components": components,
             SEVERITY_FIELD: SEVERITIES[severity] if severity < len(SEVERITIES) else None,
             TEAM_FIELD: TEAM_OPTION[team],
@@ -129,6 +138,21 @@ class Incidents:
         yield from items.issues
         if earlier is not None:
             yield earlier
+
+    def _story(self, key: str, incident_id: str, service: str, summary: str, labels: list, repeat: Repeat | None):
+        """The summary and labels, with the root cause and how a repeat was recognised. Drawn from a
+        stream of their own, seeded by the key, so the main stream (and every other field) is as it was."""
+        side = random.Random(f"story:{key}").random
+        cause = cause_label(side, service) if side() < _CAUSE_RECORDED else None
+        told = self._told.pop(repeat.earlier["id"], None) if repeat is not None else None
+        if told is not None and not repeat.linked:
+            way = side()
+            if way < _REPEAT_RECOGNISED:
+                summary = repeat_summary(side, told[0])
+            elif way < _REPEAT_RECOGNISED + _REPEAT_SAME_CAUSE and told[1]:
+                cause = told[1]
+        self._told[incident_id] = (summary, cause)
+        return summary, labels + [cause] if cause else labels
 
     def _triage(self, service: str) -> tuple[str, int, dict]:
         """The team that handles it, its severity (an index into SEVERITIES; past the end: none) and priority."""

@@ -91,6 +91,26 @@ def incident_summary(rnd, service: str) -> str:
     return f"{_TITLES[service]} {pick(rnd, symptoms)}{pick(rnd, _TRIGGER_ENDINGS)}"
 
 
+_AGAIN = (" again", " again, second time this month", " (recurring)", " again after the fix", " - same as last time")
+
+
+def repeat_summary(rnd, earlier: str) -> str:
+    """A repeat written by someone who recognised it: the earlier incident's symptom, in other words
+    around it, which is what similar_summary evidence has to find."""
+    symptom = next((earlier.removesuffix(t) for t in _TRIGGER_ENDINGS if t and earlier.endswith(t)), earlier)
+    return f"{symptom}{pick(rnd, _AGAIN)}"
+
+
+# Root causes a post-mortem records as a label, specific to a service's failure mode: a generic
+# cause ("bad deploy") would tie every incident to the last one that had it.
+_FAILURE_MODES = ("cert-expiry", "pool-exhaustion", "retry-storm", "schema-migration", "cache-stampede",
+                  "disk-full", "dns-ttl", "flag-misconfig", "queue-backlog", "memory-leak")
+
+
+def cause_label(rnd, service: str) -> str:
+    return f"cause-{service}-{pick(rnd, _FAILURE_MODES)}"
+
+
 def _item_choices(templates: tuple[str, ...], symptoms: int) -> tuple[tuple[str, str, str, int], ...]:
     """Every summary a class of item can have: "{head}{service}{middle}{symptom y}{tail}", or
     without a symptom when y is -1."""
