@@ -7,7 +7,8 @@ multi-value fields (Labels, Component/s, Sprint, link columns). `staging/csv_pay
 the rows into the issue JSON that Jira's API gives, so every model downstream reads them alike.
 
 A row whose number of cells differs from the header's is refused here, with its file and line,
-into the raw store's rejects. A row identical to one already stored is not stored again, so
+into the raw store's rejects. A quote left open on a line (a stray one) would make one cell of the
+rest of the file: that line alone is refused, and reading starts again on the line after it. A row identical to one already stored is not stored again, so
 importing the same export twice changes nothing. What the mapping leaves out (columns it does not
 use, dates in no known format) is read back through the same model and told to the user.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
 import json
 from pathlib import Path
 
@@ -100,20 +102,34 @@ def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter:
     counts = _Counts()
     rejects: list[tuple[str, str, str]] = []
     store.start_csv_staging()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     header = counts.header = next(reader)
     width = len(header)
     batch: list[tuple[int, str]] = []
-    last_line = reader.line_num
     try:
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
+        while True:
+            line = lines.start_record()
+            cells = next(reader, None)
+            if cells is None:
+                break
             if not any(c.strip() for c in cells):
                 continue
             counts.rows += 1
             if len(cells) != width:
+                origin = f"{path.name}:{line}"
+                if len(lines.taken) > 1:
+                    # A quote opened on this line and not closed on it (a stray one) makes one cell of
+                    # the lines after it, to the end of the file or the next quote. Only this line is
+                    # refused; the reader starts again on the next one.
+                    first = lines.taken[0].rstrip("\r\n")
+                    rejects.append((origin, "a quote on this line is never closed on it (a stray quote, or "
+                                    "a row cut short): the row is skipped", first))
+                    lines.read_again(lines.taken[1:])
+                    reader = csv.reader(lines, delimiter=delimiter)
+                    continue
                 reason = f"row has {_n(len(cells), 'cell')} where the header has {width} (cut short or badly quoted)"
-                rejects.append((f"{path.name}:{line}", reason, _excerpt(cells, delimiter)))
+                rejects.append((origin, reason, _excerpt(cells, delimiter)))
                 continue
             counts.good += 1
             pairs = [[h, v] for h, v in zip(header, cells)]
@@ -122,7 +138,7 @@ def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter:
                 store.stage_csv_rows(batch, counts.good - len(batch))
                 batch = []
     except csv.Error as exc:
-        raise UserError(f"{path}:{reader.line_num}: cannot read the CSV ({exc}); nothing was stored") from None
+        raise UserError(f"{path}:{lines.number}: cannot read the CSV ({exc}); nothing was stored") from None
     store.stage_csv_rows(batch, counts.good - len(batch))
 
     counts.new = store.store_csv_rows(load_id, utcnow())
@@ -130,6 +146,35 @@ def _store_rows(store: RawStore, load_id: int, path: Path, text: str, delimiter:
         store.add_reject_once(load_id, origin, reason, excerpt)
     counts.refused = [f"{origin}: {reason}" for origin, reason, _ in rejects]
     return counts
+
+
+class _Lines:
+    """The file's lines, handed to csv.reader one at a time and kept per record, so a record that
+    ran on over later lines can be read again from its second line."""
+
+    def __init__(self, text: str):
+        self._lines = iter(io.StringIO(text, newline=""))
+        self._again: deque[str] = deque()
+        self.taken: list[str] = []
+        self.number = 0          # lines handed out so far
+
+    def start_record(self) -> int:
+        """The line the next record begins on."""
+        self.taken = []
+        return self.number + 1
+
+    def read_again(self, lines: list[str]) -> None:
+        self._again.extendleft(reversed(lines))
+        self.number -= len(lines)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._lines)
+        self.number += 1
+        self.taken.append(line)
+        return line
 
 
 def _excerpt(cells: list[str], delimiter: str) -> str:
