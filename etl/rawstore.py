@@ -276,11 +276,6 @@ class RawStore:
             self.con.unregister("incoming_batch")
         return self._insert_incoming(load_id)
 
-    def add_json_document(self, load_id: int, body: str, fetched_at: datetime, path: str = "$.issues[*]") -> int:
-        """Store the issues inside one JSON document (a search page, an array) without
-        re-serialising them in Python: DuckDB splits the text, so each stored issue is verbatim."""
-        return self.add_json_documents(load_id, [(body, fetched_at)], path)
-
     def add_json_documents(self, load_id: int, documents: list[tuple[str, datetime]],
                            path: str = "$.issues[*]") -> int:
         """Several (body, fetched at) documents in one statement, in order: a sync stores a batch of
