@@ -21,13 +21,14 @@ def con(tmp_path):
     con = duckdb.connect(str(tmp_path / "km.duckdb"))
     con.execute("CREATE SCHEMA marts")
     con.execute("""CREATE TABLE marts.action_item_states (class VARCHAR, team VARCHAR, severity VARCHAR,
-                   service VARCHAR, created_at TIMESTAMP, days_open DOUBLE, is_open BOOLEAN)""")
-    # Each "patient" is an action item; closed = remission ended, open = censored.
+                   service VARCHAR, created_at TIMESTAMP, days_open DOUBLE, is_open BOOLEAN, outcome VARCHAR)""")
+    # Each "patient" is an action item; closed (done) = remission ended, open = censored.
     con.executemany("INSERT INTO marts.action_item_states VALUES ('strategic', 'Payments', 'SEV-2', 'checkout', "
-                    "TIMESTAMP '2026-01-15', ?, ?)", [(t, not event) for t, event in REMISSION])
+                    "TIMESTAMP '2026-01-15', ?, ?, ?)",
+                    [(t, not event, "done" if event else None) for t, event in REMISSION])
     # A second group, all still open, must not disturb the first one's estimate.
     con.executemany("INSERT INTO marts.action_item_states VALUES ('operational', 'Data', 'SEV-3', 'search', "
-                    "TIMESTAMP '2026-01-15', ?, true)", [(d,) for d in (1, 2, 3)])
+                    "TIMESTAMP '2026-01-15', ?, true, NULL)", [(d,) for d in (1, 2, 3)])
     for name in ("chosen", "in_selection", "km_curve", "km_summary"):
         con.execute((MODELS_DIR / "marts" / f"{name}.sql").read_text())
     return con
@@ -77,3 +78,52 @@ def test_filters_select_the_items(con):
     teams = con.execute("SELECT DISTINCT grp FROM marts.km_curve({'start': TIMESTAMP '2026-01-01', "
                         "'end': TIMESTAMP '2026-02-01', 'severity': [], 'service': [], 'team': ['Data']}, 'team')").fetchall()
     assert teams == [("Data",)]
+
+
+def test_with_nothing_dropped_the_share_done_is_one_minus_kaplan_meier(con):
+    rows = con.execute(f"SELECT survival, done_share, dropped_share FROM marts.km_curve({ARGS}) "
+                       "WHERE grp = 'strategic'").fetchall()
+    assert rows and all(done == pytest.approx(1 - survival) and dropped == 0 for survival, done, dropped in rows)
+    median = con.execute(f"SELECT median_days, median_days_to_done FROM marts.km_summary({ARGS}) "
+                         "WHERE grp = 'strategic'").fetchall()[0]
+    assert median == (23, 23)
+
+
+# A worked competing-risks example (Aalen-Johansen, as in Putter, Fiocco & Geskus, "Tutorial in
+# biostatistics: competing risks and multi-state models", Stat. Med. 2007, section 3), 8 items:
+#   day 2 done, 3 dropped, 3 done, 5 open, 6 done, 8 dropped, 9 open, 10 done.
+#   t=2:  at risk 8, 1 done:            done 1 x 1/8 = .125;            still open 7/8 = .875
+#   t=3:  at risk 7, 1 done, 1 dropped: done += .875 x 1/7 -> .25;      dropped .125; open .875 x 5/7 = .625
+#   t=6:  at risk 4, 1 done:            done += .625 x 1/4 -> .40625;   open .625 x 3/4 = .46875
+#   t=8:  at risk 3, 1 dropped:         dropped += .46875 / 3 -> .28125; open .3125
+#   t=10: at risk 1, 1 done:            done += .3125 -> .71875;        open 0
+# Median time to done: 10 days (the first day the share done reaches one half). Naive 1 - KM
+# treating dropped as censored would say .25 done by day 3, then .4375 by day 6 and 1.0 by day 10.
+WORKED = [(2, "done"), (3, "dropped"), (3, "done"), (5, None), (6, "done"), (8, "dropped"), (9, None), (10, "done")]
+
+
+@pytest.fixture
+def competing(tmp_path):
+    con = duckdb.connect(str(tmp_path / "aj.duckdb"))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.action_item_states (class VARCHAR, team VARCHAR, severity VARCHAR,
+                   service VARCHAR, created_at TIMESTAMP, days_open DOUBLE, is_open BOOLEAN, outcome VARCHAR)""")
+    con.executemany("INSERT INTO marts.action_item_states VALUES ('strategic', 'Payments', 'SEV-2', 'checkout', "
+                    "TIMESTAMP '2026-01-15', ?, ?, ?)", [(t, outcome is None, outcome) for t, outcome in WORKED])
+    for name in ("chosen", "in_selection", "km_curve", "km_summary"):
+        con.execute((MODELS_DIR / "marts" / f"{name}.sql").read_text())
+    return con
+
+
+def test_time_to_done_with_dropping_as_a_competing_outcome(competing):
+    rows = competing.execute(f"SELECT t, done_share, dropped_share, survival FROM marts.km_curve({ARGS}) "
+                             "ORDER BY t").fetchall()
+    expected = {2: (.125, 0, .875), 3: (.25, .125, .625), 5: (.25, .125, .625), 6: (.40625, .125, .46875),
+                8: (.40625, .28125, .3125), 9: (.40625, .28125, .3125), 10: (.71875, .28125, 0)}
+    assert [t for t, *_ in rows] == list(expected)
+    for t, *shares in rows:
+        assert shares == pytest.approx(expected[t]), t
+    assert all(done + dropped + left == pytest.approx(1) for _, done, dropped, left in rows)
+    summary = competing.execute(f"SELECT done, dropped, still_open, median_days_to_done FROM marts.km_summary({ARGS})"
+                                ).fetchall()[0]
+    assert summary == (4, 2, 2, 10)

@@ -138,6 +138,18 @@ def days_text(value) -> str:
 
 # -- Overview -------------------------------------------------------------------------------------
 
+def kaplan_meier_quantile(durations: list[tuple[float, bool]], q: float) -> float | None:
+    """The first duration by which the share with the event reaches q, events at one duration at once."""
+    at_risk, still = len(durations), 1.0
+    for t in sorted({d for d, _ in durations}):
+        events = sum(1 for d, e in durations if d == t and e)
+        still *= 1 - events / at_risk
+        at_risk -= sum(1 for d, _ in durations if d == t)
+        if 1 - still >= q - 1e-12:
+            return t
+    return None
+
+
 def test_overview_figures_match_the_marts(demo):
     at = open_page("overview", **demo.url())
     shown = metrics(at)
@@ -153,12 +165,14 @@ def test_overview_figures_match_the_marts(demo):
                                      f"WHERE {demo.filed()} GROUP BY 1"):
         assert shown[severity].value == number(count), severity
 
-    median, p80 = demo.rows(f"SELECT median(hours_to_resolve) / 24, quantile_cont(hours_to_resolve, 0.8) / 24 "
-                            f"FROM marts.incidents WHERE {demo.filed()}")[0]
-    assert shown["Median time to resolve"].value == duration_days(median)
-    assert shown["80% resolved within"].value == duration_days(p80)
+    # Time to resolve counts unresolved incidents as still open (censored at the as-of time).
+    durations = demo.rows(f"SELECT coalesce(hours_to_resolve / 24, epoch(TIMESTAMP '{demo.as_of}' - created_at) / 86400), "
+                          f"is_resolved FROM marts.incidents WHERE {demo.filed()}")
+    assert shown["Median time to resolve"].value == duration_days(kaplan_meier_quantile(durations, 0.5))
+    assert shown["80% resolved within"].value == duration_days(kaplan_meier_quantile(durations, 0.8))
+    assert shown["Still unresolved"].value == number(sum(not resolved for _, resolved in durations))
     # A change reads in the unit of the value it changes: hours under two days, days above.
-    for label in ("Median time to resolve", "80% resolved within", "Median time to close"):
+    for label in ("Median time to resolve", "80% resolved within", "Median time to done"):
         value, delta = shown[label].value, shown[label].delta
         assert delta == "0" or delta[-2:] == value[-2:], (label, value, delta)
 
@@ -167,23 +181,26 @@ def test_overview_figures_match_the_marts(demo):
     assert shown["Recurrence rate"].value == percent(repeats / incidents)
 
     is_open = f"(closed_at IS NULL OR closed_at > {demo.t})"
-    open_items, overdue, closed = demo.rows(
+    open_items, overdue, closed, dropped = demo.rows(
         f"SELECT count(*) FILTER (WHERE {is_open}), count(*) FILTER (WHERE {is_open} AND due_date < {demo.t}::DATE), "
-        f"count(*) FILTER (WHERE closed_at <= {demo.t}) FROM marts.action_items WHERE {demo.filed()}")[0]
+        f"count(*) FILTER (WHERE closed_at <= {demo.t} AND outcome = 'done'), "
+        f"count(*) FILTER (WHERE closed_at <= {demo.t} AND outcome = 'dropped') "
+        f"FROM marts.action_items WHERE {demo.filed()}")[0]
     assert shown["Open at period end"].value == number(open_items)
     assert shown["Overdue at period end"].value == number(overdue)
-    assert shown["Closed by period end"].value == number(closed)
+    assert shown["Done by period end"].value == number(closed)
+    assert shown["Dropped by period end"].value == number(dropped)
     closed_before = demo.one(f"SELECT count(*) FROM marts.action_items WHERE {demo.filed(period=demo.previous)} "
-                             f"AND closed_at <= TIMESTAMP '{demo.start}'")
-    if closed != closed_before:  # more closed is good: green up, red down
-        assert shown["Closed by period end"].proto.color == (MetricProto.GREEN if closed > closed_before
-                                                         else MetricProto.RED)
+                             f"AND closed_at <= TIMESTAMP '{demo.start}' AND outcome = 'done'")
+    if closed != closed_before:  # more done is good: green up, red down
+        assert shown["Done by period end"].proto.color == (MetricProto.GREEN if closed > closed_before
+                                                       else MetricProto.RED)
     stalled = demo.one(f"SELECT count(*) FROM marts.action_items_at({demo.t}) "
                        f"WHERE class = 'strategic' AND is_stalled AND {demo.filed()}")
     assert shown["Strategic items stalled"].value == number(stalled)
-    median_close = demo.one(f"SELECT median_days FROM marts.km_summary({{'start': TIMESTAMP '{demo.start}', "
-                            f"'end': {demo.t}, 'severity': [], 'service': [], 'team': []}}, 'all')")
-    assert shown["Median time to close"].value == days_text(median_close)
+    median_done = demo.one(f"SELECT median_days_to_done FROM marts.km_summary({{'start': TIMESTAMP '{demo.start}', "
+                           f"'end': {demo.t}, 'severity': [], 'service': [], 'team': []}}, 'all')")
+    assert shown["Median time to done"].value == days_text(median_done)
 
     # The trend's stacked bars add up to the incidents, per week and then per month, on a count axis.
     (trend,) = figures(at)
@@ -292,19 +309,21 @@ def test_follow_through_figures_match_the_marts(demo):
     at = open_page("follow_through", **demo.url())
     km = (f"marts.km_summary({{'start': TIMESTAMP '{demo.start}', 'end': {demo.t}, "
           "'severity': [], 'service': [], 'team': []}, 'class')")
-    expected = {cls: (items, closed, median) for cls, items, closed, median in demo.rows(
-        f"SELECT a.class, count(*), count(a.closed_at), any_value(k.median_days) FROM marts.action_items AS a "
-        f"JOIN {km} AS k ON k.grp = a.class WHERE {demo.filed('a')} GROUP BY 1")}
-    summary_table = table_element(at, "closed_within_90")
+    expected = {cls: (items, done, dropped, median) for cls, items, done, dropped, median in demo.rows(
+        f"SELECT a.class, count(*), count(*) FILTER (WHERE a.outcome = 'done'), "
+        f"count(*) FILTER (WHERE a.outcome = 'dropped'), any_value(k.median_days_to_done) "
+        f"FROM marts.action_items AS a JOIN {km} AS k ON k.grp = a.class WHERE {demo.filed('a')} GROUP BY 1")}
+    summary_table = table_element(at, "done_within_90")
     summary = summary_table.value.set_index("grp")
     assert set(summary.index) == set(expected)
-    for cls, (items, closed, median) in expected.items():
-        assert summary.at[cls, "items"] == items and summary.at[cls, "closed"] == closed, cls
-        assert summary.at[cls, "still_open"] == items - closed, cls
+    for cls, (items, done, dropped, median) in expected.items():
+        assert summary.at[cls, "items"] == items and summary.at[cls, "done"] == done, cls
+        assert summary.at[cls, "dropped"] == dropped, cls
+        assert summary.at[cls, "still_open"] == items - done - dropped, cls
         assert summary.at[cls, "median"] == days_text(median), cls
     # Shares read as the headlines write them: whole percent, a decimal only below 1 %.
     cells = shown_cells(summary_table).set_index("grp")
-    for column in ("closed_within_30", "closed_within_60", "closed_within_90"):
+    for column in ("done_within_30", "done_within_60", "done_within_90"):
         assert cells[column].tolist() == summary[column].map(percent).tolist(), column
     assert cells["items"].tolist() == [f"{n}" for n in summary["items"]]
 
@@ -334,7 +353,7 @@ def test_follow_through_figures_match_the_marts(demo):
     teams = [t for (t,) in demo.rows(f"SELECT coalesce(team, '(none)') FROM marts.action_items "
                                      f"WHERE {demo.filed()} GROUP BY 1 ORDER BY count(*) DESC, 1")]
     assert {line["name"] for line in figures(at)[0]["data"]} == set(teams[:10])
-    assert set(table_with(at, "closed_within_90")["grp"]) == set(teams)
+    assert set(table_with(at, "done_within_90")["grp"]) == set(teams)
 
 
 # -- Strategic stalls -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
--- Median time to close and the share closed within 30, 60 and 90 days, per class or team.
-select grp, items, closed, still_open, median_days, closed_within_30, closed_within_60, closed_within_90
+-- Per class or team: items done and dropped (followed up to the as-of time), the median time to
+-- done and the shares done within 30, 60 and 90 days (Aalen-Johansen, dropping competing).
+select grp, items, done, dropped, still_open, median_days_to_done, done_within_30, done_within_60, done_within_90
 from marts.km_summary($sel, $group_by)
 order by items desc, grp

@@ -47,21 +47,20 @@ def time_to_close(filters: Filters) -> bool:
 
 def _summary(rows: pd.DataFrame, filters: Filters, group_by: str) -> None:
     # A median the curve never reaches is a finding, not a missing value.
-    rows["median"] = [duration_days(v) if pd.notna(v) else "not reached" for v in rows["median_days"]]
-    table(rows, {
+    rows["median"] = [duration_days(v) if pd.notna(v) else "not reached" for v in rows["median_days_to_done"]]
+    table(rows.drop(columns="median_days_to_done"), {
         "grp": st.column_config.TextColumn(group_by.capitalize(), width=Width.NAME - 20),
         "items": st.column_config.NumberColumn("Items", width=Width.SHORT),
-        "closed": st.column_config.NumberColumn("Closed", width=Width.SHORT),
+        "done": st.column_config.NumberColumn("Done", width=Width.SHORT),
+        "dropped": st.column_config.NumberColumn(
+            "Dropped", width=Width.SHORT, help="Closed without being done (Won't Do, Duplicate and the like)."),
         "still_open": st.column_config.NumberColumn("Still open", width=Width.SHORT),
         "median": st.column_config.TextColumn(
-            "Median time to close", width=Width.NUMBER + 20,
-            help="Half had closed by then; 'not reached' while more than half are open."),
-        "closed_within_30": st.column_config.NumberColumn("Closed within 30 days", format="percent",
-                                                          width=Width.NUMBER + 30),
-        "closed_within_60": st.column_config.NumberColumn("Closed within 60 days", format="percent",
-                                                          width=Width.NUMBER + 30),
-        "closed_within_90": st.column_config.NumberColumn("Closed within 90 days", format="percent",
-                                                          width=Width.NUMBER + 30),
+            "Median time to done", width=Width.NUMBER + 20,
+            help="Half were done by then, dropped items counting as never done; 'not reached' while fewer "
+                 "than half are done."),
+        **{f"done_within_{d}": st.column_config.NumberColumn(f"Done within {d} days", format="percent",
+                                                              width=Width.NUMBER + 20) for d in (30, 60, 90)},
     })
     with st.expander("The action items behind the curves"):
         items = query("follow_items", limit=ROW_LIMIT, **filters.params())

@@ -14,8 +14,10 @@ from followthrough.views import (ACTION_ITEM_ORDER, ROW_LIMIT, Width, action_ite
 GRAINS = {"Week": "week", "Month": "month"}
 # Every row of figures in as many columns as the widest, so each lines up with the one above.
 FIGURES_PER_ROW = 5
-INCIDENT_FIGURES = ("incidents", "median_days_to_resolve", "p80_days_to_resolve", "recurrence_rate")
-ITEM_FIGURES = ("items_open", "items_overdue", "items_closed", "median_days_to_close", "strategic_stalled")
+INCIDENT_FIGURES = ("incidents", "median_days_to_resolve", "p80_days_to_resolve", "unresolved_incidents",
+                    "recurrence_rate")
+ITEM_FIGURES = ("items_filed", "items_open", "items_overdue", "items_done", "items_dropped",
+                "median_days_to_done", "strategic_stalled")
 
 
 def headline(filters: Filters) -> bool:
@@ -34,15 +36,20 @@ def headline(filters: Filters) -> bool:
                    f"({previous.start:%d %b %Y} – {previous.end:%d %b %Y}).")
 
     st.subheader("Incidents")
-    for col, column in zip(st.columns(FIGURES_PER_ROW), INCIDENT_FIGURES):
-        _metric(col, figure(column), now[column], before[column] if before is not None else None)
+    _figures(INCIDENT_FIGURES, now, before)
     _severities(filters, compare=before is not None)
 
     st.subheader("Action items")
-    for col, column in zip(st.columns(FIGURES_PER_ROW), ITEM_FIGURES):
-        null_text = "not reached" if not_reached(column, now[column], now["items_filed"]) else "–"
-        _metric(col, figure(column), now[column], before[column] if before is not None else None, null_text=null_text)
+    _figures(ITEM_FIGURES, now, before)
     return True
+
+
+def _figures(columns: tuple[str, ...], now, before) -> None:
+    for start in range(0, len(columns), FIGURES_PER_ROW):
+        for col, column in zip(st.columns(FIGURES_PER_ROW), columns[start:start + FIGURES_PER_ROW]):
+            null_text = "not reached" if not_reached(column, now[column], now) else "–"
+            _metric(col, figure(column), now[column], before[column] if before is not None else None,
+                    null_text=null_text)
 
 
 def _metric(container, shown: Figure, value, previous, *, null_text: str = "–", label: str | None = None,

@@ -18,15 +18,17 @@ from followthrough.filters import Filters
 from followthrough.style import (CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted,
                                  duration_days, figure_text, layout, number, percent)
 from followthrough.text import plain
-from followthrough.views import (ACTION_ITEM_ORDER, DAYS_TO_RESOLVE, ROW_LIMIT, STILL_OPEN_HOVER, Width,
+from followthrough.views import (ACTION_ITEM_ORDER, DAYS_TO_RESOLVE, ROW_LIMIT, Width,
                                  action_item_columns, cached_figure, capped_table, chart, chart_text, incident_columns,
                                  issue_link)
 
 TOP = 10
 SEVERITY_COLUMNS = {"SEV-1": "sev1", "SEV-2": "sev2", "SEV-3": "sev3", "SEV-4": "sev4", "(none)": "no_severity"}
 ITEM_MEASURES = {"items_filed": "Filed",
-                 **{c: BY_COLUMN[c].label_for("quarter") for c in ("items_closed", "items_open", "items_overdue")}}
+                 **{c: BY_COLUMN[c].label_for("quarter") for c in ("items_done", "items_dropped", "items_open", "items_overdue")}}
 PREVIOUS_COLOR = "#bdbdbd"
+DONE_HOVER = ("%{fullData.name}, day %{x}: %{y:.0%} done<br>"
+              "items open at the start of the day: %{customdata[0]:,}<extra></extra>")
 THIS_COLOR = CLASS_COLORS["strategic"]
 
 # The titles are the reports' column titles too (see _report_table).
@@ -124,7 +126,7 @@ def _metric(figure: Figure, now: pd.Series, before: pd.Series, previous_label: s
 
 def _show(figure: Figure, row: pd.Series) -> str:
     value = row[figure.column]
-    if not_reached(figure.column, None if _missing(value) else value, row["items_filed"]):
+    if not_reached(figure.column, None if _missing(value) else value, row):
         return "not reached"
     return figure_text(figure.unit, value)
 
@@ -156,13 +158,15 @@ def _incidents_sentence(now, before, quarter: Quarter) -> str:
 def _resolve_sentence(now, before, than: str) -> str:
     if now["incidents"] == 0:
         return ""
-    if now["resolved_incidents"] == 0:
-        return "None of these incidents is resolved yet."
-    unresolved = now["incidents"] - now["resolved_incidents"]
-    pending = f" {counted(unresolved, 'incident')} not resolved yet." if unresolved else ""
+    pending = (f" {counted(now['unresolved_incidents'], 'incident')} {_is(now['unresolved_incidents'])} not resolved "
+               "yet and counted as still open." if now["unresolved_incidents"] else "")
+    if _missing(now["median_days_to_resolve"]):
+        return f"More than half of these incidents are not resolved yet, so there is no median time to resolve.{pending}"
+    p80 = ("" if _missing(now["p80_days_to_resolve"])
+           else f"; 80% within {duration_days(now['p80_days_to_resolve'])}")
     return (f"Median time to resolve {duration_days(now['median_days_to_resolve'])}, "
-            f"{_compare(now['median_days_to_resolve'], before['median_days_to_resolve'], duration_days, than)}; "
-            f"80% of the resolved ones within {duration_days(now['p80_days_to_resolve'])}.{pending}")
+            f"{_compare(now['median_days_to_resolve'], before['median_days_to_resolve'], duration_days, than)}"
+            f"{p80}.{pending}")
 
 
 def _items_sentence(now, before, end: str, than: str) -> str:
@@ -171,20 +175,23 @@ def _items_sentence(now, before, end: str, than: str) -> str:
 
     def compared(column: str) -> str:
         return _compare(now[column], before[column], number, than)
-    return (f"{counted(now['items_filed'], 'action item')} filed; {end} {number(now['items_closed'])} "
-            f"{_were(now['items_closed'])} closed, {number(now['items_open'])} open "
-            f"({compared('items_open')}) and {number(now['items_overdue'])} overdue "
-            f"({compared('items_overdue')}).")
+    return (f"{counted(now['items_filed'], 'action item')} filed; {end} {number(now['items_done'])} "
+            f"{_were(now['items_done'])} done ({compared('items_done')}), {number(now['items_dropped'])} dropped, "
+            f"{number(now['items_open'])} open ({compared('items_open')}) and {number(now['items_overdue'])} "
+            f"overdue ({compared('items_overdue')}).")
 
 
 def _close_sentence(now) -> str:
     if now["items_filed"] == 0:
         return ""
-    median = ("the median time to close is " + duration_days(now["median_days_to_close"])
-              if not _missing(now["median_days_to_close"])
-              else "more than half are still open, so there is no median time to close yet")
-    return (f"Of the action items filed in the quarter, {percent(now['closed_within_30'])} were closed within "
-            f"30 days and {percent(now['closed_within_90'])} within 90 days; {median}.")
+    median = ("the median time to done is " + duration_days(now["median_days_to_done"])
+              if not _missing(now["median_days_to_done"])
+              else "fewer than half are done, so there is no median time to done yet")
+    within = [f"{percent(now[f'done_within_{d}'])} within {d} days"
+              for d in (30, 90) if not _missing(now[f"done_within_{d}"])]
+    if not within:
+        return f"No action item filed in the quarter has been followed for 30 days yet; {median}."
+    return f"Of the action items filed in the quarter, {' and '.join(within)} were done; {median}."
 
 
 def _stalled_sentence(now, before, end: str, than: str) -> str:
@@ -198,9 +205,12 @@ def _stalled_sentence(now, before, end: str, than: str) -> str:
 def _recurrence_sentence(now, before, than: str) -> str:
     if now["incidents"] == 0:
         return ""
+    while_open = ("" if not now["recurrences"] else
+                  f" {number(now['repeats_while_open'])} of them came back while fixes for the earlier "
+                  f"incident were still open.")
     return (f"{number(now['recurrences'])} of the {counted(now['incidents'], 'incident')} "
             f"({percent(now['recurrence_rate'])}) repeated an earlier one, "
-            f"{_compare(now['recurrence_rate'], before['recurrence_rate'], percent, than)}.")
+            f"{_compare(now['recurrence_rate'], before['recurrence_rate'], percent, than)}.{while_open}")
 
 
 def _top_services_sentence(services: pd.DataFrame) -> str:
@@ -227,6 +237,10 @@ def _were(value) -> str:
     return "was" if value == 1 else "were"
 
 
+def _is(value) -> str:
+    return "is" if value == 1 else "are"
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -241,7 +255,7 @@ def charts(now: pd.Series, before: pd.Series, services: pd.DataFrame, selection:
     shown = [("Incidents by severity", _severity_chart(now, before, quarter)),
              ("Action items filed in the quarter", _items_chart(now, before, quarter))]
     if not curves.empty:
-        shown.append(("Share of the quarter's action items still open", _time_to_close_chart(curves, quarter)))
+        shown.append(("Share of the quarter's action items done", _time_to_done_chart(curves, quarter)))
     if not services.empty:
         shown.append(("Services that recur most", _recurring_chart(services)))
     for start in range(0, len(shown), 2):
@@ -280,12 +294,12 @@ def _curves(selection: Filters, previous: Filters, quarter: Quarter) -> pd.DataF
 
 
 @cached_figure
-def _time_to_close_chart(curves: pd.DataFrame, quarter: Quarter):
-    fig = px.line(curves, x="days", y="still_open", color="quarter", line_shape="hv", custom_data=["at_risk"],
+def _time_to_done_chart(curves: pd.DataFrame, quarter: Quarter):
+    fig = px.line(curves, x="days", y="done_share", color="quarter", line_shape="hv", custom_data=["at_risk"],
                   color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
-    fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
+    fig.update_traces(hovertemplate=DONE_HOVER)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return layout(fig, x_title="days since filed (Kaplan-Meier)", y_title="still open")
+    return layout(fig, x_title="days since filed (Aalen-Johansen)", y_title="done")
 
 
 @cached_figure

@@ -1,9 +1,10 @@
 -- test: unique(issue_key)
 -- test: not_null(created_at)
 -- test: accepted_values(class, 'strategic', 'operational', 'unclassified')
+-- test: accepted_values(outcome, 'done', 'dropped')
 -- test: relationships(incident_key, marts.incidents.issue_key)
 -- One row per post-mortem action item: the incident it belongs to, its class, service, team and
--- owner, when it was filed, closed and due, and how many incidents its service had while it
+-- owner, when it was filed, closed and due, whether it was done or dropped, and how many incidents its service had while it
 -- stayed open (its cost of delay). Its state at a given moment (open, overdue, stalled) comes
 -- from marts.action_items_at, so "now" and "at the end of last quarter" are computed alike.
 with
@@ -89,6 +90,14 @@ enriched as (
         i.assignee_name as owner,
         i.created_at,
         i.closed_at,
+        -- Dropping an item is a decision, not follow-through: its resolution (or, without one, its
+        -- status) is one of [action_items].dropped_resolutions.
+        case when i.closed_at is not null then
+            case when list_contains(list_transform((select action_items_dropped_resolutions from config.settings),
+                                                   lambda r: lower(r)),
+                                    lower(coalesce(i.resolution, i.status)))
+                 then 'dropped' else 'done' end
+        end as outcome,
         i.due_date,
         s.days as stall_threshold_days,
         a.as_of,

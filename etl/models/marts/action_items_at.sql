@@ -23,7 +23,8 @@ moved_later as (
 
 states as (
     select
-        i.* exclude (started_work_at, last_status_change_ever_at),
+        i.* exclude (started_work_at, last_status_change_ever_at, outcome),
+        case when i.closed_at <= at_time then i.outcome end as outcome,
         case when i.last_status_change_ever_at > at_time then m.last_status_change_at
              else i.last_status_change_ever_at end as last_status_change_at,
         i.closed_at is null or i.closed_at > at_time as is_open,
