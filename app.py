@@ -23,6 +23,7 @@ PAGES = [
     st.Page("app_pages/recurrence.py", title="Recurrence", icon=":material/replay:"),
     st.Page("app_pages/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
     st.Page("app_pages/stalls.py", title="Strategic stalls", icon=":material/hourglass_bottom:"),
+    st.Page("app_pages/targets.py", title="Owners and teams", icon=":material/groups:"),
     st.Page("app_pages/quarterly.py", title="Quarterly review", icon=":material/summarize:"),
     st.Page("app_pages/explorer.py", title="Incident explorer", icon=":material/search:"),
     st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),

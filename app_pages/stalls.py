@@ -3,7 +3,7 @@ import streamlit as st
 
 from followthrough.filters import active_filters
 from followthrough.text import plain
-from followthrough.views import stalls
+from followthrough.views import stalls, targets
 
 filters = active_filters()
 st.title("Strategic stalls")
@@ -12,6 +12,7 @@ open_items = stalls.summary(filters)
 if open_items is not None:
     stalls.stalled(filters)
     stalls.status_time(filters)
+    targets.stalls(filters)
 if open_items:
     stalls.aging(filters)
     stalls.unowned(filters)

@@ -23,8 +23,7 @@ figures as (
 
 cost as (
     select
-        coalesce(case when per = 'team' then team else owner end, case when per = 'team' then '(none)' else 'no owner' end)
-            as accountable,
+        marts.accountable(per, owner, team) as accountable,
         count(distinct incident_key) as stalled_cost_incidents
     from marts.stalled_delay(sel)
     group by all

@@ -32,6 +32,8 @@ select
     coalesce(i.is_open and i.target_at <= at_time, false) as is_breached,
     case when i.is_open and i.target_at <= at_time then marts.days_between(i.target_at, at_time) end
         as days_past_target,
+    case when i.is_open and i.target_at > at_time then marts.days_between(at_time, i.target_at) end
+        as days_to_target,
     coalesce(i.is_open and i.target_at > at_time and i.target_at <= at_time + to_days(s.near_days), false)
         as is_near_target,
     coalesce(l.due_date_slips, 0) as due_date_slips,
