@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what is published, when, from where, and what was quarantined")
     status.set_defaults(run=cmd_status)
+
+    digest = commands.add_parser("digest", help="send each team its past-target, near-target and stalled items")
+    digest.add_argument("--team", help="only this team's digest")
+    digest.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    digest.add_argument("--force", action="store_true", help="send again what was already sent today")
+    digest.set_defaults(run=cmd_digest)
     return parser
 
 
@@ -169,6 +175,14 @@ def cmd_status(args) -> int:
     from etl.status import print_status
 
     return print_status(published_path(), warehouse_path())
+
+
+def cmd_digest(args) -> int:
+    from etl.digest.run import digest_command
+
+    # Only [digest] is read, so a missing file is no reason for the note _config gives.
+    return digest_command(load_config(args.config, required=False), team=args.team, dry_run=args.dry_run,
+                          force=args.force)
 
 
 # -- shared steps ---------------------------------------------------------------------------------

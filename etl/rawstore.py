@@ -488,3 +488,24 @@ class RawStore:
 
     def clear_state(self, name: str) -> None:
         self.con.execute("DELETE FROM sync_state WHERE name = ?", [name])
+
+    # -- digests -----------------------------------------------------------------------------
+    def _digests_table(self) -> None:
+        # Created on first use: stores written before digests existed gain it then.
+        self.con.execute("CREATE TABLE IF NOT EXISTS sent_digests (team VARCHAR NOT NULL, day DATE NOT NULL, "
+                         "channel VARCHAR NOT NULL, as_of TIMESTAMP NOT NULL, sent_at TIMESTAMP NOT NULL)")
+
+    def digest_sent(self, team: str, day, channel: str) -> bool:
+        """Whether the team's digest for `day` (UTC) already went out on `channel`."""
+        self._digests_table()
+        return bool(self.con.execute("SELECT count(*) FROM sent_digests WHERE team = ? AND day = ? AND channel = ?",
+                                     [team, day, channel]).fetchall()[0][0])
+
+    def last_digest_as_of(self, team: str) -> datetime | None:
+        """The as-of time of the data the team's latest digest was sent from, on any channel."""
+        self._digests_table()
+        return self.con.execute("SELECT max(as_of) FROM sent_digests WHERE team = ?", [team]).fetchall()[0][0]
+
+    def record_digest(self, team: str, day, channel: str, as_of: datetime) -> None:
+        self._digests_table()
+        self.con.execute("INSERT INTO sent_digests VALUES (?, ?, ?, ?, ?)", [team, day, channel, as_of, utcnow()])
