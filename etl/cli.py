@@ -36,6 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     except duckdb.OutOfMemoryException:
         print(f"error: {_out_of_memory()}", file=sys.stderr)
         return 1
+    except (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, OSError) as exc:
+        print(f"error: {_cannot_write(exc)}", file=sys.stderr)
+        return 1
+
+
+def _cannot_write(exc: BaseException) -> str:
+    """A full disk, or a file the system refuses, while loading or publishing. Loads are
+    transactions and publishing swaps a finished file in, so nothing half-written is used."""
+    if isinstance(exc, OSError):
+        what = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc.strerror or exc)
+    else:
+        what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (f"could not write ({what}); if the disk is full, free some space and run again "
+            "(nothing was published, nothing half-written is kept)")
 
 
 def _out_of_memory() -> str:
@@ -206,7 +220,7 @@ def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
                 summary = load(store, load_id)
                 store.finish_load(load_id, "done", summary)
         except BaseException as exc:
-            store.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
+            store.fail_load(load_id, exc)
             raise
         result = publish_site(cfg, store, as_of=as_of)
     for line in summary.get("problems", [])[:20]:

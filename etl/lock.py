@@ -6,8 +6,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-
 from etl.errors import UserError
+from etl.rawstore import make_folder
 
 
 class EtlBusy(UserError):
@@ -18,7 +18,7 @@ class EtlBusy(UserError):
 def etl_lock(warehouse: Path):
     """Hold an exclusive advisory lock beside the warehouse; the kernel drops it if we die."""
     lock_path = warehouse.with_name(warehouse.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(lock_path)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:

@@ -10,6 +10,7 @@ byte-for-byte the issue objects Jira sent.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,8 +20,10 @@ from typing import Iterable
 import duckdb
 import pyarrow as pa
 
-from datapaths import published_path, warehouse_path
+from datapaths import warehouse_path
 from etl.errors import UserError
+
+log = logging.getLogger("etl.rawstore")
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS raw_seq;
@@ -104,6 +107,17 @@ EXCERPT_CHARS = 300
 SYNC_MEMORY_CAP = "256MB"
 
 
+def make_folder(path: Path) -> None:
+    """The folder a data file goes in, or one line saying why there can be none."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in path.parents if p.is_file()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else exc.strerror
+        raise UserError(f"cannot put {path.name} in {path.parent}: {why} "
+                        "(check FOLLOWTHROUGH_DB and FOLLOWTHROUGH_WAREHOUSE)") from None
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -113,7 +127,7 @@ class RawStore:
         """`read_only` for looking only (`status`): the file is neither created nor changed."""
         self.path = Path(path) if path else warehouse_path()
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.path)
         # Attached under a fixed name so the SQL models can say `raw.raw_issues` whatever the
         # file is called, while a build file is attached beside it.
         self.con = duckdb.connect(":memory:")
@@ -125,14 +139,32 @@ class RawStore:
             # doubled with every group (10 s per checkpoint at 100,000 issues); 16,384 keeps it flat.
             self.con.execute("ATTACH ? AS raw " + ("(READ_ONLY)" if read_only else "(ROW_GROUP_SIZE 16384)"),
                              [str(self.path)])
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             self.con.close()
             raise UserError(f"cannot open the raw store {self.path}: {str(exc).splitlines()[0]}") from None
         self.con.execute("USE raw")
+        self._check_kind(read_only)
         if not read_only:
             self.con.execute(SCHEMA)
             self._upgrade()
             self.con.execute(COMPLETE_LOADS)
+
+    def _check_kind(self, read_only: bool) -> None:
+        """Refuses a DuckDB file that is not a raw store (the published file, another program's),
+        rather than adding tables to it; and, only looking, one an earlier version wrote."""
+        names = {name for (name,) in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'raw' "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = 'raw'").fetchall()}
+        problem = None
+        if names and "raw_loads" not in names:
+            problem = (f"{self.path} is not a Followthrough raw store (it holds other tables): "
+                       "check FOLLOWTHROUGH_WAREHOUSE and FOLLOWTHROUGH_DB")
+        elif read_only and "complete_loads" not in names:
+            problem = (f"the raw store {self.path} was written by an earlier version: "
+                       "run `python -m etl publish` to bring it up to date")
+        if problem:
+            self.con.close()
+            raise UserError(problem)
 
     def _upgrade(self) -> None:
         """Stores written before loads recorded their run and site."""
@@ -217,7 +249,10 @@ class RawStore:
         try:
             yield self
         except BaseException:
-            self.con.execute("ROLLBACK")
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed write may have ended the transaction already; the first error counts
             raise
         self.con.execute("COMMIT")
 
@@ -248,6 +283,15 @@ class RawStore:
                             f"({', '.join(others)}) and [jira].url names none: set it to the site to "
                             f"publish, and {KEEP_SITES_APART}")
         return others if site else []
+
+    def fail_load(self, load_id: int, exc: BaseException) -> None:
+        """Records why a load stopped, if the store still can: after a full disk or a fatal DuckDB
+        error it may not, and the load stays `running` until the next load closes it. The error
+        that stopped the load is what the user must see, not this one."""
+        try:
+            self.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
+        except duckdb.Error as failed:
+            log.warning("could not record load %d as failed: %s", load_id, str(failed).splitlines()[0])
 
     def continue_run(self, load_id: int, run_id: int) -> None:
         """The load resumes the run `run_id` began: when it completes, so do the run's earlier loads."""

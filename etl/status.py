@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.errors import UserError
 from etl.rawstore import KEEP_SITES_APART, RawStore
 
 QUARANTINE_SHOWN = 20
@@ -25,9 +26,12 @@ def print_status(published: Path, warehouse: Path) -> int:
 
 def _print_published(published: Path) -> str:
     """Prints what is published; returns the Jira site it was built for ('' for any)."""
-    con = duckdb.connect(str(published), read_only=True)
     try:
-        site = con.execute("SELECT site_url FROM config.settings").fetchall()[0][0] or ""
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open the published file {published}: {str(exc).splitlines()[0]}") from None
+    try:
+        site = _site(con, published)
         info = con.execute("""
             SELECT as_of, built_at, sources, is_demo, issues, incidents, action_items, quarantined
             FROM marts.build_info""").fetchall()[0]
@@ -51,6 +55,14 @@ def _print_published(published: Path) -> str:
     finally:
         con.close()
     return site
+
+
+def _site(con: duckdb.DuckDBPyConnection, published: Path) -> str:
+    try:
+        return con.execute("SELECT site_url FROM config.settings").fetchall()[0][0] or ""
+    except (duckdb.Error, IndexError):
+        raise UserError(f"{published} is not a Followthrough published file (it has no build settings): "
+                        "check FOLLOWTHROUGH_DB, or run `python -m etl publish`") from None
 
 
 def _print_raw_store(warehouse: Path, site: str | None) -> None:

@@ -6,10 +6,12 @@ of every repr so that a stray log line or traceback cannot print them.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from datapaths import DOTENV
+from etl.errors import UserError
 
 NAMES = ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
 
@@ -41,15 +43,30 @@ def load_credentials(environ: dict | None = None, dotenv: Path | None = None) ->
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
+    try:
+        # An editor on Windows may save it with a byte-order mark, which would hide the first name.
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.start:,}): save it as UTF-8") from None
+    except OSError as exc:
+        raise UserError(f"{path} cannot be read: {exc.strerror}") from None
     values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         name, _, value = line.removeprefix("export ").partition("=")
-        name, value = name.strip(), value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
+        name, value = name.strip(), _value(value.strip())
         if name in NAMES:
             values[name] = value
     return values
+
+
+def _value(text: str) -> str:
+    """A quoted value is what the quotes hold; an unquoted one ends where ` #` starts a comment,
+    as in a shell. A `#` inside a token (tok#en) is part of it."""
+    if text[:1] in ("'", '"'):
+        end = text.find(text[0], 1)
+        if end > 0:
+            return text[1:end]
+    return re.split(r"\s+#", text, maxsplit=1)[0].strip()

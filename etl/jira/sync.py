@@ -20,7 +20,6 @@ from typing import Protocol
 import duckdb
 
 from etl.config import Config
-from etl.errors import UserError
 from etl.jira.changelogs import Changelogs, StoredHistories, incomplete
 from etl.jira.credentials import Credentials, load_credentials
 from etl.jira.endpoints import COUNTS, endpoints_for
@@ -89,7 +88,7 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
         store.finish_load(load_id, "done", asdict(result))
         return result
     except BaseException as exc:
-        store.finish_load(load_id, "failed", {"error": str(exc) if isinstance(exc, UserError) else type(exc).__name__})
+        store.fail_load(load_id, exc)
         raise
 
 
