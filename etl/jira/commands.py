@@ -62,7 +62,7 @@ def sync_command(cfg: Config, *, full: bool, reconcile: bool) -> int:
 
 
 def fields_command(cfg: Config) -> int:
-    site = connect(cfg.jira.url, load_credentials(), RetryPolicy())
+    site = connect(cfg.jira.url, load_credentials(), RetryPolicy.giving_up_after(cfg.jira.give_up_after_seconds))
     fields = site.http.library(site.client.fields, what="the field list", where="GET /rest/api/2/field")
     print(render(fields))
     return 0

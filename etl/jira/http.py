@@ -45,6 +45,13 @@ class RetryPolicy:
     def timeout(self) -> tuple[float, float]:
         return (self.connect_timeout, self.read_timeout)
 
+    @classmethod
+    def giving_up_after(cls, seconds: float) -> "RetryPolicy":
+        """The user's bound on one request ([jira].give_up_after_seconds): no single wait, connect
+        or read may outlast it either, or a site that never answers would hold the run past it."""
+        return cls(budget_seconds=seconds, max_wait_seconds=min(cls.max_wait_seconds, seconds),
+                   connect_timeout=min(cls.connect_timeout, seconds), read_timeout=min(cls.read_timeout, seconds))
+
 
 class JiraProblem(UserError):
     """Jira refused, or kept failing; `status` is the HTTP status when there was one."""

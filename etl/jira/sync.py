@@ -60,10 +60,11 @@ class SyncResult:
 
 
 def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = False,
-         credentials: Credentials | None = None, policy: RetryPolicy = RetryPolicy(),
+         credentials: Credentials | None = None, policy: RetryPolicy | None = None,
          endpoints: dict[str, Endpoint] | None = None, progress: Progress | None = None) -> SyncResult:
     began = time.monotonic()
     base, fields = base_jql(cfg), issue_fields(cfg)
+    policy = policy or RetryPolicy.giving_up_after(cfg.jira.give_up_after_seconds)
     site = connect(cfg.jira.url, credentials or load_credentials(), policy)
     endpoints = endpoints or endpoints_for(site.flavour)
     load_id = store.begin_load(f"sync-{site.flavour}", site.url, site.url)
