@@ -17,7 +17,7 @@ from etl.demo.links import RECURRENCE, link
 RECURRENCE_WINDOW_DAYS = 30            # [recurrence].window_days of the demo config
 # Chance that an incident comes back on its service within the window, by whether one of its
 # strategic items is still open then, and the share of those repeats that someone links.
-REPEAT_IF_OPEN = 0.25
+REPEAT_IF_OPEN = 0.4
 REPEAT_IF_CLOSED = 0.01
 REPEAT_LINKED = 0.5
 _WINDOW = RECURRENCE_WINDOW_DAYS * DAY
