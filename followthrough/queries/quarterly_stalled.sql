@@ -1,11 +1,12 @@
--- Strategic action items filed in the quarter [$sel['start'], $sel['end']) that were stalled at its end (or at
--- the as-of time for the quarter still running), longest without a status change first, at most
--- $limit; total_rows counts them all.
+-- Strategic action items filed in the quarter that were stalled at its end (or at the as-of time
+-- for the quarter still running), longest without a status change first, at most $limit;
+-- total_rows counts them all. Their status is today's; moved_since says it changed after the end.
 select
     issue_key,
     summary,
     coalesce(owner, 'no owner') as owner,
     status,
+    moved_since,
     stall_reason,
     days_without_status_change,
     incident_key,

@@ -70,10 +70,12 @@ def _summary(rows: pd.DataFrame, filters: Filters, group_by: str) -> None:
             "class": st.column_config.TextColumn("Class", width=Width.SHORT),
             "team": st.column_config.TextColumn("Team", width=Width.SHORT),
             "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
-            "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+            "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
             "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format="D MMM YYYY", width=Width.DATE),
             "closed_at": st.column_config.DatetimeColumn("Closed (UTC)", format="D MMM YYYY", width=Width.DATE),
-            "is_open": st.column_config.CheckboxColumn("Open", width=Width.SHORT),
+            "is_open": st.column_config.CheckboxColumn(
+                "Open now", width=Width.SHORT,
+                help="At the as-of time: the curves follow every item up to now, not to the period's end."),
             "days_open": st.column_config.NumberColumn("Days open", format="%.1f", width=Width.SHORT,
                                                        help="Until closed, or until the as-of time."),
         }, what="items", order="open items first, longest open first")

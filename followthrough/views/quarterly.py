@@ -37,6 +37,9 @@ STALLED_COLUMNS = {
     "summary": "Summary",
     "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
     "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
+    "moved_since": st.column_config.CheckboxColumn(
+        "Moved since", width=Width.SHORT, help="Its status has changed since the quarter's end: stalled then, "
+                                               "not necessarily now."),
     "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
     "days_without_status_change": st.column_config.NumberColumn(
         "Days without a status change", format="%.0f", help="At the quarter's end.", width=Width.NUMBER + 65),

@@ -25,6 +25,8 @@ states as (
     select
         i.* exclude (started_work_at, last_status_change_ever_at, outcome),
         case when i.closed_at <= at_time then i.outcome end as outcome,
+        -- Its status changed after the moment: a state taken at a past period's end is not today's.
+        coalesce(i.last_status_change_ever_at > at_time, false) as moved_since,
         case when i.last_status_change_ever_at > at_time then m.last_status_change_at
              else i.last_status_change_ever_at end as last_status_change_at,
         i.closed_at is null or i.closed_at > at_time as is_open,

@@ -1,10 +1,21 @@
--- One row per issue and stretch of time spent in one status, from the changelog. The last period
--- of an issue is open (ended_at NULL) and its length runs to the as-of time.
+-- One row per issue and stretch of time spent in one status, from the changelog, up to the as-of
+-- time: a change after it is not seen, so a publish "as of" a past moment sees the statuses then.
+-- The last period of an issue is open (ended_at NULL) and its length runs to the as-of time.
 with
 
+as_of as (
+    select as_of from staging.stg_as_of
+),
+
+-- The status an issue had at the as-of time: the one its first later change moved it from, or
+-- with no later change the status it has now.
 issues as (
-    select issue_id, issue_key, status as current_status, created_at
-    from staging.stg_issues
+    select i.issue_id, i.issue_key, coalesce(l.from_string, i.status) as current_status, i.created_at
+    from staging.stg_issues as i
+    left join (select issue_id, arg_min(from_string, changed_at) as from_string
+               from staging.stg_changelog_items
+               where field = 'status' and changed_at > (select as_of from as_of)
+               group by all) as l using (issue_id)
 ),
 
 transitions as (
@@ -17,7 +28,7 @@ transitions as (
             partition by issue_id
             order by changed_at, try_cast(history_id as bigint), history_id) as period_number
     from staging.stg_changelog_items
-    where field = 'status' and changed_at is not null
+    where field = 'status' and changed_at is not null and changed_at <= (select as_of from as_of)
 ),
 
 periods as (
@@ -55,4 +66,4 @@ select
 from periods as p
 join issues as i using (issue_id)
 left join staging.stg_status_categories as c on c.status = p.status
-cross join staging.stg_as_of as a
+cross join as_of as a

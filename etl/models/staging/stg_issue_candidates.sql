@@ -63,6 +63,9 @@ checked as (
                 then 'fields.labels is not a list'
             when status is null then 'missing fields.status'
             when resolved_at < created_at then 'resolved before it was created'
+            -- A day of slack for clocks; a resolution dated 2099 is a broken payload, not a fact.
+            when resolved_at > fetched_at + interval 1 day
+                then 'resolved after it was fetched: ' || left(resolved_text, 40)
         end as reject_reason
     from typed
 ),
