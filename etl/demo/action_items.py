@@ -36,6 +36,12 @@ _LABELS_OPERATIONAL = ["postmortem-action", "operational"]
 _LABELS_STRATEGIC = ["postmortem-action", "strategic"]
 _LABELS_UNCLASSIFIED = ["postmortem-action"]
 _LABELS_FOLLOW_UP = ["postmortem-action", "follow-up"]
+# A late item's due date is moved at most this often; most strategic items state their risk.
+_MOST_POSTPONEMENTS = 3
+_P_RISK_STATED = 0.6
+_RISKS = ("If we do not fix this, we will lose {share}% of {service} transactions during the next outage.",
+          "Until this is done, every {service} deploy risks a repeat of this incident for {share}% of customers.",
+          "Without it, {service} stays a single point of failure: {share}% of revenue depends on it.")
 
 
 class _Behaviour(NamedTuple):
@@ -95,8 +101,9 @@ class ActionItem(NamedTuple):
 class ActionItems:
     """Writes action items from the run's random stream."""
 
-    def __init__(self, r, numbering: Numbering, services: tuple[str, ...], as_of: int):
+    def __init__(self, r, numbering: Numbering, services: tuple[str, ...], as_of: int, side):
         self.rnd = r.random
+        self.side = side.random
         self.gauss = r.gauss
         self.numbering = numbering
         self.services = services
@@ -138,6 +145,8 @@ class ActionItems:
             TEAM_FIELD: TEAM_OPTION[team],
             "issuelinks": [],
         }
+        if item_class == STRATEGIC:
+            fields["description"] = _description(self.side, service)
         ref = {"id": item_id, "key": key}
         on_incident = subtask = None
         if tie == _LINKED:
@@ -157,7 +166,7 @@ class ActionItems:
         moves = _planned_moves(rnd, self.gauss, behaviour, created, stuck_at, wont_do)
         assignee, owner, reassignment = self._assignment(behaviour, strategic and stuck_at is not None,
                                                          members, created, moves)
-        due, postponed = _due_date(rnd, behaviour, created, moves)
+        due, postponed = _due_date(rnd, self.side, behaviour, created, moves)
         log = _Changelog(self.numbering, self.as_of, created, reporter, assignee, owner, due)
         log.replay(moves, _edits(created, reassignment, postponed))
         return log
@@ -279,26 +288,39 @@ def _review_until_done(rnd, plan: _Plan, behaviour: _Behaviour) -> None:
         plan.after(behaviour.review, behaviour.review_sigma, DONE)
 
 
-def _due_date(rnd, behaviour: _Behaviour, created: int, moves: list) -> tuple[int | None, tuple | None]:
-    """The due date (ms), and (when, new due date) if it is pushed back because the work runs late."""
+def _due_date(rnd, side, behaviour: _Behaviour, created: int, moves: list) -> tuple[int | None, list]:
+    """The due date (ms), and each (when, new due date) it is pushed back because the work runs
+    late: a few days before it would be missed, and, half the time, again when that one nears
+    (drawn from `side`)."""
     if rnd() >= behaviour.p_due_date:
-        return None, None
+        return None, []
     low, high = behaviour.due_in_days
     due = created + int((low + (high - low) * rnd()) * DAY)
     finish = moves[-1][0] if moves and moves[-1][1] in (DONE, WONT_DO) else NEVER
-    if finish > due and rnd() < 0.3:                  # moved a few days before it would be missed
-        return due, (due - int(DAY * 3 * rnd()) - HOUR, due + int((14 + 31 * rnd()) * DAY))
-    return due, None
+    if not (finish > due and rnd() < 0.3):
+        return due, []
+    postponed = [(due - int(DAY * 3 * rnd()) - HOUR, due + int((14 + 31 * rnd()) * DAY))]
+    while finish > postponed[-1][1] and len(postponed) < _MOST_POSTPONEMENTS and side() < 0.5:
+        later = postponed[-1][1]
+        postponed.append((later - int(DAY * 3 * side()) - HOUR, later + int((14 + 31 * side()) * DAY)))
+    return due, postponed
 
 
-def _edits(created: int, reassignment: tuple | None, postponed: tuple | None) -> list:
+def _edits(created: int, reassignment: tuple | None, postponed: list) -> list:
     """The changes that are not moves, as (time, field, new value), in the order they happen."""
     edits = []
     if reassignment is not None:
         edits.append((reassignment[0], "assignee", reassignment[1]))
-    if postponed is not None and postponed[0] > created:
-        edits.append((postponed[0], "duedate", postponed[1]))
+    edits += [(when, "duedate", new) for when, new in postponed if when > created]
     return sorted(edits, key=itemgetter(0))
+
+
+def _description(rnd, service: str) -> str:
+    """Why the strategic work matters; most state, in a section of their own, what the risk is."""
+    why = f"Follow-up from the post-mortem: the {service} fix needs roadmap time, not on-call time."
+    if rnd() < _P_RISK_STATED:
+        return f"{why}\n\nh3. Risk\n{pick(rnd, _RISKS).format(service=service, share=5 + int(40 * rnd()))}"
+    return why
 
 
 class _Changelog:

@@ -15,7 +15,9 @@ The data matches `etl/demo/followthrough.demo.toml`:
   neither; tied to their incident by an "Action item" link (incident outward "has action item" ->
   item, mirrored on the item) or as a Sub-task of it; about 1% tied to nothing. To Do -> In
   Progress -> (Blocked) -> In Review -> Done, or Won't Do. Strategic work stalls for months and
-  often stays open.
+  often stays open; its description states the risk in an "h3. Risk" section six times in ten.
+  A late item's due date is moved later, sometimes more than once. A few SEV-1 and SEV-2
+  post-mortems file no item at all.
 * Recurrence (`recurrence.py`): after an incident, a repeat on the same service is scheduled
   within the recurrence window (30 days, as in the demo config), far more likely while one of its
   strategic items is still open. Half the repeats carry an explicit, mirrored "Recurrence" link
@@ -54,14 +56,16 @@ def generate(incidents: int = 400, seed: int = 7, as_of: datetime = DEMO_AS_OF) 
         raise ValueError("incidents must not be negative")
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
-    return _issues(incidents, random.Random(seed), int(as_of.timestamp() * 1000))
+    # Risk statements, repeated postponements and post-mortem gaps draw from a stream of their own,
+    # so the rest of the run is drawn as it was before they existed.
+    return _issues(incidents, random.Random(seed), random.Random(f"follow-up {seed}"), int(as_of.timestamp() * 1000))
 
 
-def _issues(count: int, r: random.Random, as_of: int) -> Iterator[dict]:
+def _issues(count: int, r: random.Random, side: random.Random, as_of: int) -> Iterator[dict]:
     services = services_for(count)
     odds = ServiceOdds(services)
     repeats = Repeats()
-    incidents = Incidents(r, Numbering(), services, as_of, odds, repeats)
+    incidents = Incidents(r, Numbering(), services, as_of, odds, repeats, side)
     for created in _creation_times(r.random, count, as_of - HISTORY_DAYS * DAY, as_of - HOUR):
         repeat, expired = repeats.due(created)
         yield from expired

@@ -31,6 +31,8 @@ _PRIORITY_BOUNDS = ((0.85, 1.0, 1.0, 1.0), (0.15, 0.85, 1.0, 1.0), (0.0, 0.15, 0
 # Median minutes from creation to Resolved, per severity (the last: none).
 _TTR_MEDIAN_MIN = (150, 300, 1200, 4320, 150, 600)
 _ITEM_COUNT_BOUNDS = (0.10, 0.30, 0.60)                 # 2, 3, 4, else 5 items: mean 4.0
+# Share of SEV-1 and SEV-2 incidents whose post-mortem never files an item: a post-mortem gap.
+_NO_POST_MORTEM = 0.06
 _LABELS = (["incident"], ["incident", "customer-impact"], ["incident", "on-call"],
            ["incident", "customer-impact", "sla-breach"], [])
 # Half the post-mortems record a root cause label; of the unlinked repeats, some are recognised
@@ -63,8 +65,9 @@ class Incidents:
     """Writes each incident, then its action items, from the run's random stream."""
 
     def __init__(self, r, numbering: Numbering, services: tuple[str, ...], as_of: int,
-                 odds: ServiceOdds, repeats: Repeats):
+                 odds: ServiceOdds, repeats: Repeats, side):
         self.rnd = r.random
+        self.side = side.random
         self.gauss = r.gauss
         self.numbering = numbering
         self.services = services
@@ -72,7 +75,7 @@ class Incidents:
         self.odds = odds
         self.repeats = repeats
         self._told: dict[str, tuple[str, str | None]] = {}    # incident id -> (summary, root cause label)
-        self.action_items = ActionItems(r, numbering, services, as_of)
+        self.action_items = ActionItems(r, numbering, services, as_of, side)
 
     def file(self, created: int, service: str, repeat: Repeat | None) -> Iterator[dict]:
         """The incident (unless held back for its "recurs as" link), its action items and, when it
@@ -95,6 +98,10 @@ class Incidents:
                    + int(lognormal(self.gauss, 2 * DAY, 0.7)))
         items, last_linked = self._action_items(PostMortem(held_at, reporter, incident, created, service, team),
                                                 item_count)
+        if severity <= 1 and self.side() < _NO_POST_MORTEM:
+            # Drawn and then left unfiled, so the run goes on as drawn; its repeat odds stay those
+            # of the items it would have had.
+            items, last_linked = _Items([], [], [], items.strategic_spans), created
         updated = max(timeline.last_change, last_linked)     # linking an item updates the incident
         earlier = None
         if repeat is not None and repeat.linked:
