@@ -20,11 +20,17 @@ from etl.errors import UserError
 from etl.lock import etl_lock
 from etl.publish import PublishResult, publish
 from etl.rawstore import KEEP_SITES_APART, RawStore
+from etl.redact import redacted_output
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    with redacted_output():
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
         return args.run(args)
     except UserError as exc:
@@ -92,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what is published, when, from where, and what was quarantined")
     status.set_defaults(run=cmd_status)
+
+    export = commands.add_parser("export", help="write the published tables to DIR as Parquet or CSV, with schema.md")
+    export.add_argument("dir", type=Path)
+    export.add_argument("--format", default="parquet", help="parquet (default) or csv")
+    export.add_argument("--force", action="store_true", help="replace DIR, an earlier export, once the new one is complete")
+    export.set_defaults(run=cmd_export)
 
     digest = commands.add_parser("digest", help="send each team its past-target, near-target and stalled items")
     digest.add_argument("--team", help="only this team's digest")
@@ -189,6 +201,16 @@ def cmd_status(args) -> int:
     from etl.status import print_status
 
     return print_status(published_path(), warehouse_path())
+
+
+def cmd_export(args) -> int:
+    from etl.export import export
+
+    result = export(args.dir, args.format, force=args.force)
+    rows = sum(t.rows for t in result.tables)
+    print(f"Exported {len(result.tables)} tables ({rows:,} rows, as of {result.as_of:%Y-%m-%d %H:%M} UTC) "
+          f"to {result.path}; their columns and meanings are in {result.path / 'schema.md'}.")
+    return 0
 
 
 def cmd_digest(args) -> int:

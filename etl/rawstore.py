@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from datapaths import warehouse_path
 from etl.errors import UserError
+from etl.redact import redact
 
 log = logging.getLogger("etl.rawstore")
 
@@ -116,6 +117,11 @@ def make_folder(path: Path) -> None:
         why = f"{blocker} is a file, not a folder" if blocker else exc.strerror
         raise UserError(f"cannot put {path.name} in {path.parent}: {why} "
                         "(check FOLLOWTHROUGH_DB and FOLLOWTHROUGH_WAREHOUSE)") from None
+
+
+def _excerpt(text: str | None) -> str:
+    # Redacted before it is cut, or a secret cut in two would keep its first half.
+    return redact(text or "")[:EXCERPT_CHARS]
 
 
 def utcnow() -> datetime:
@@ -299,7 +305,7 @@ class RawStore:
 
     def finish_load(self, load_id: int, status: str, summary: dict | None = None) -> None:
         self.con.execute("UPDATE raw_loads SET finished_at = ?, status = ?, summary = ? WHERE load_id = ?",
-                         [utcnow(), status, json.dumps(summary or {}), load_id])
+                         [utcnow(), status, redact(json.dumps(summary or {})), load_id])
 
     # -- issues ------------------------------------------------------------------------------
     def add_issue_texts(self, load_id: int, texts: list[str], fetched_at: datetime) -> int:
@@ -384,7 +390,7 @@ class RawStore:
 
     def add_reject(self, load_id: int, origin: str, reason: str, excerpt: str | None = None) -> None:
         self.con.execute("INSERT INTO raw_rejects VALUES (?, ?, ?, ?)",
-                         [load_id, origin, reason, (excerpt or "")[:EXCERPT_CHARS]])
+                         [load_id, redact(origin), redact(reason), _excerpt(excerpt)])
 
     def retire(self, load_id: int, issues: list[tuple[str, str]], reason: str) -> None:
         if not issues:  # DuckDB's executemany refuses an empty list
@@ -517,7 +523,7 @@ class RawStore:
         """A reject not already on record: the same bad row from the same file, imported again,
         adds nothing."""
         seen = self.con.execute("SELECT count(*) FROM raw_rejects WHERE origin = ? AND reason = ? AND excerpt = ?",
-                                [origin, reason, (excerpt or "")[:EXCERPT_CHARS]]).fetchall()[0][0]
+                                [redact(origin), redact(reason), _excerpt(excerpt)]).fetchall()[0][0]
         if not seen:
             self.add_reject(load_id, origin, reason, excerpt)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from datapaths import DOTENV
 from etl.errors import UserError
+from etl.redact import register, register_basic
 
 NAMES = ("JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT")
 
@@ -26,8 +27,12 @@ class Credentials:
     def basic(self) -> tuple[str, str] | None:
         return (self.email, self.api_token) if self.email and self.api_token else None
 
-    def secrets(self) -> list[str]:
-        return [s for s in (self.api_token, self.pat) if s]
+    def register(self) -> "Credentials":
+        """Tells the redactor these secrets, and the Basic header made of them: it knows the
+        environment's by itself, not those read from a file or given in code."""
+        register_basic(self.email, self.api_token)
+        register(self.pat)
+        return self
 
 
 def load_credentials(environ: dict | None = None, dotenv: Path | None = None) -> Credentials:
@@ -37,7 +42,7 @@ def load_credentials(environ: dict | None = None, dotenv: Path | None = None) ->
     values.update({k: environ[k] for k in NAMES if environ.get(k)})
     return Credentials(email=values.get("JIRA_EMAIL", "").strip(),
                        api_token=values.get("JIRA_API_TOKEN", "").strip(),
-                       pat=values.get("JIRA_PAT", "").strip())
+                       pat=values.get("JIRA_PAT", "").strip()).register()
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:

@@ -25,6 +25,7 @@ import tenacity
 from jira.exceptions import JIRAError
 
 from etl.errors import UserError
+from etl.redact import redact
 
 log = logging.getLogger("etl.jira")
 
@@ -67,7 +68,8 @@ class Malformed(Exception):
     def __init__(self, reason: str, body: str):
         super().__init__(reason)
         self.reason = reason
-        self.excerpt = " ".join(body[:60].split())
+        # Redacted before it is cut: half a secret is still one.
+        self.excerpt = " ".join(redact(body)[:60].split())
 
 
 class _GcPause:
@@ -190,7 +192,7 @@ class JiraHttp:
 
     def _refused(self, exc: JIRAError, what: str, where: str, hint: str, stats: dict) -> JiraProblem:
         status = exc.status_code
-        says = " ".join(str(exc.text or "").split())[:200]
+        says = " ".join(redact(str(exc.text or "")).split())[:200]
         because = f": {says}" if says else ""
         if status == 401:
             message = f"Jira rejected the credentials for {self.site}: check {self.credential_names}"

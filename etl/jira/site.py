@@ -36,6 +36,7 @@ class Site:
 
 def connect(url: str, credentials: Credentials, policy: RetryPolicy) -> Site:
     _check_url(url)
+    credentials.register()
     info = _server_info(url, credentials, policy)
     flavour = "cloud" if info.get("deploymentType") == "Cloud" else "datacenter"
     if flavour == "cloud":
