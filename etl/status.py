@@ -2,6 +2,7 @@
 what the raw store holds that no build uses."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,7 @@ def print_status(published: Path, warehouse: Path) -> int:
     if published.exists():
         site = _print_published(published)
     else:
-        print(f"Nothing is published at {published} yet: run `python -m etl demo`, "
+        _say(f"Nothing is published at {published} yet: run `python -m etl demo`, "
               "`import-json`, `import-csv` or `sync`.")
     if warehouse.exists():
         _print_raw_store(warehouse, site)
@@ -36,22 +37,22 @@ def _print_published(published: Path) -> str:
             SELECT as_of, built_at, sources, is_demo, issues, incidents, action_items, quarantined
             FROM marts.build_info""").fetchall()[0]
         as_of, built_at, sources, is_demo, issues, incidents, items, quarantined = info
-        print(f"Published: {published}")
-        print(f"  built {built_at:%Y-%m-%d %H:%M} UTC, figures as of {as_of:%Y-%m-%d %H:%M} UTC"
+        _say(f"Published: {published}")
+        _say(f"  built {built_at:%Y-%m-%d %H:%M} UTC, figures as of {as_of:%Y-%m-%d %H:%M} UTC"
               + (" (demo data)" if is_demo else ""))
-        print(f"  from: {'; '.join(sources or []) or 'no loads'}")
-        print(f"  {issues:,} issues: {incidents:,} incidents, {items:,} action items")
+        _say(f"  from: {'; '.join(sources or []) or 'no loads'}")
+        _say(f"  {issues:,} issues: {incidents:,} incidents, {items:,} action items")
         gaps = con.execute("SELECT problem, value, issues FROM marts.mapping_gaps ORDER BY problem, value").fetchall()
         for problem, value, count in gaps:
-            print(f"  mapping: {problem}" + (f" {value!r}" if value else "") + f" ({count:,} issues)")
-        print(f"  {quarantined:,} quarantined")
+            _say(f"  mapping: {problem}" + (f" {value!r}" if value else "") + f" ({count:,} issues)")
+        _say(f"  {quarantined:,} quarantined")
         rows = con.execute("""
             SELECT origin, reason FROM marts.quarantine ORDER BY loaded_at DESC, origin LIMIT ?""",
                            [QUARANTINE_SHOWN]).fetchall()
         for origin, reason in rows:
-            print(f"    {origin}: {reason}")
+            _say(f"    {origin}: {reason}")
         if quarantined > len(rows):
-            print(f"    … and {quarantined - len(rows):,} more (Data health page)")
+            _say(f"    … and {quarantined - len(rows):,} more (Data health page)")
     finally:
         con.close()
     return site
@@ -68,11 +69,11 @@ def _site(con: duckdb.DuckDBPyConnection, published: Path) -> str:
 def _print_raw_store(warehouse: Path, site: str | None) -> None:
     from etl.jira.sync import RUN
 
-    print(f"Raw store: {warehouse}")
+    _say(f"Raw store: {warehouse}")
     with RawStore(warehouse, read_only=True) as store:
         # Only a published build says which site it was for.
         for other, loads in store.other_sites(site) if site else []:
-            print(f"  left out: {_n(loads, 'load')} from {other}, another Jira site than the published "
+            _say(f"  left out: {_n(loads, 'load')} from {other}, another Jira site than the published "
                   f"{site}; {KEEP_SITES_APART}")
         pending = (store.get_state(RUN) or {}).get("run_id")
         for load_id, run_id, kind, source, status, error, versions, rows, histories in store.excluded_loads():
@@ -87,7 +88,17 @@ def _print_raw_store(warehouse: Path, site: str | None) -> None:
                 then = "a later sync started over, so they never count"
             else:
                 then = "load the file again"
-            print(f"  left out: load {load_id}, {kind} {source} ({why}): {', '.join(held)}; {then}")
+            _say(f"  left out: load {load_id}, {kind} {source} ({why}): {', '.join(held)}; {then}")
+
+
+# ANSI sequences whole (CSI, OSC up to its terminator, two-byte escapes), then any C0 or C1 control
+# left: file names and payload text reach these lines, and must not drive the terminal.
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|[\x00-\x1f\x7f-\x9f]")
+
+
+def _say(line: str) -> None:
+    """One line of the report: controls out (a line break or tab in a value becomes a space)."""
+    print(_CONTROLS.sub(lambda m: " " if m.group() in "\n\t" else "", line))
 
 
 def _n(count: int, noun: str, plural: str | None = None) -> str:
