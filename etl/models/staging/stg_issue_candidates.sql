@@ -27,14 +27,18 @@ typed as (
         coalesce(doc.fields.project.key, split_part(issue_key, '-', 1)) as project_key,
         doc.fields.parent.key as parent_key,
         try_cast(doc.changelog.total as integer) as changelog_total,
-        -- A browse link works on Cloud and Data Center alike: the site is what precedes /rest/.
-        -- A CSV export (or JSON stripped of `self`) names no site, so those issues link to the
-        -- configured one. Only http(s): a crafted payload must not turn into a javascript: link.
+        -- A browse link works on Cloud and Data Center alike. It goes to the configured site,
+        -- whatever the payload says: a crafted `self` (https://jira.example.com@evil.example/...)
+        -- must not send a reader elsewhere. Without one, the site is what precedes /rest/ in
+        -- `self`, if that is plain http(s): a host name or address, a port, a path, and nothing a
+        -- browser reads as credentials or another host (no @, no backslash).
         coalesce(
-            case when regexp_full_match(doc.self, 'https?://[^\s"<>]+/rest/.*')
-                 then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end,
             (select site_url from config.settings where regexp_full_match(site_url, 'https?://[^\s"<>]+'))
-                || '/browse/' || issue_key) as url,
+                || '/browse/' || issue_key,
+            case when regexp_full_match(doc.self,
+                     'https?://([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?'
+                     || '(/[A-Za-z0-9._~%!$&''()*+,;=:-]*)*?/rest/[^\s"<>\\]*')
+                 then split_part(doc.self, '/rest/', 1) || '/browse/' || issue_key end) as url,
         coalesce(doc.fields.labels, []) as labels,
         coalesce([c.name for c in doc.fields.components], []) as components,
         types[1] as payload_type,
