@@ -24,6 +24,9 @@ FIGURES = {
                                "Incidents on the services of their stalled items since those were filed, each once."),
 }
 
+# Wider where the title is longer; with the name they fill the main pane.
+WIDTHS = {"strategic_stalled": 105, "not_handed_over": 115, "stalled_cost_incidents": 140}
+
 
 def accountability(filters: Filters, per: str) -> bool:
     """The table per owner or team and the items behind a chosen figure; False when there is none."""
@@ -33,8 +36,8 @@ def accountability(filters: Filters, per: str) -> bool:
     if rows.empty:
         nothing_to_show(f"No {per} had an open action item at the end of this period with these filters.")
         return False
-    table(rows, {"accountable": st.column_config.TextColumn(noun, width=Width.NAME),
-                 **{column: st.column_config.NumberColumn(title, help=help, width=Width.SHORT)
+    table(rows, {"accountable": st.column_config.TextColumn(noun, width=Width.NAME - 10),
+                 **{column: st.column_config.NumberColumn(title, help=help, width=WIDTHS.get(column, Width.SHORT))
                     for column, (title, help) in FIGURES.items()}})
     by_name = rows.set_index("accountable")
     left, right = st.columns(2)
@@ -57,14 +60,13 @@ def _items(filters: Filters, per: str, who: str, figure: str) -> None:
         "url": issue_link("Item"),
         "summary": "Summary",
         "class": st.column_config.TextColumn("Class", width=Width.SHORT),
-        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
         "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
         "target_at": st.column_config.DatetimeColumn("Target (UTC)", format=DATE, width=Width.DATE),
         "due_date": st.column_config.DateColumn("Due", format=DATE, width=Width.DATE),
-        "due_date_slips": st.column_config.NumberColumn("Due date moved later", width=Width.NUMBER),
+        "due_date_slips": st.column_config.NumberColumn("Due moved", width=Width.SHORT,
+                                                        help="How often its due date was moved later."),
         "why_stalled": st.column_config.TextColumn("Why stalled", width=Width.NAME),
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
-    }, what="items", order="oldest first")
+    }, what="items", order="oldest first (by filing)")
 
 
 def _incidents(filters: Filters, per: str, who: str) -> None:

@@ -83,14 +83,14 @@ def _items(filters: Filters, which: str, title: str, empty: str) -> None:
     if rows.empty:
         st.info(empty)
         return
-    days = ("days_past_target", "Days past target") if which == "breached" else ("days_to_target", "Days left")
+    days = (("days_past_target", "Days past", "Whole days past its target at the period's end.")
+            if which == "breached" else ("days_to_target", "Days left", "Days to its target from the period's end."))
     capped_table(rows, {
         "url": issue_link("Item"),
         "summary": "Summary",
         "owned_by": st.column_config.TextColumn("Owner", width=Width.NAME),
-        days[0]: st.column_config.NumberColumn(days[1], width=Width.SHORT),
+        days[0]: st.column_config.NumberColumn(days[1], help=days[2], width=Width.SHORT),
         "target_at": st.column_config.DatetimeColumn("Target (UTC)", format=DATE, width=Width.DATE),
-        "class": st.column_config.TextColumn("Class", width=Width.SHORT),
         "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
         "team": st.column_config.TextColumn("Team", width=Width.SHORT),
         "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
@@ -115,7 +115,6 @@ def stalls(filters: Filters) -> None:
         "delay_cost": st.column_config.NumberColumn(
             "Cost of delay", format="%.0f", width=Width.NUMBER,
             help=f"{measure.capitalize()} on its service since it was filed, while it stalled."),
-        "delay_incidents": st.column_config.NumberColumn("Incidents since filed", width=Width.NUMBER),
         "stalled": st.column_config.CheckboxColumn("Stalled", width=Width.SHORT),
         "missing_risk": st.column_config.CheckboxColumn("No risk stated", width=Width.SHORT),
         "slipped_twice": st.column_config.CheckboxColumn(
@@ -127,7 +126,6 @@ def stalls(filters: Filters) -> None:
             help="Still with the incident's assignee, or with nobody ([handover].days after filing)."),
         "owned_by": st.column_config.TextColumn("Owner", width=Width.NAME),
         "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
     }, what="strategic items", order="costliest delay first")
     st.markdown(f"**Cost of delay by service and team**, in {measure}")
     for (level, rows_), column in zip(totals.items(), st.columns(2)):
@@ -136,13 +134,15 @@ def stalls(filters: Filters) -> None:
 
 
 def _totals(level: str, rows: pd.DataFrame, measure: str) -> None:
+    # Two tables side by side: the counts get narrow columns, their titles say the rest in help.
+    narrow = Width.NAMED["small"]
     table(rows, {
         "name": st.column_config.TextColumn(level.capitalize(), width=Width.NAME),
-        "stalled_items": st.column_config.NumberColumn("Stalled items", width=Width.SHORT),
-        "incidents": st.column_config.NumberColumn("Incidents", width=Width.SHORT,
+        "stalled_items": st.column_config.NumberColumn("Stalled", width=narrow, help="Stalled strategic items."),
+        "incidents": st.column_config.NumberColumn("Incidents", width=narrow,
                                                    help="Each counted once, however many items waited through it."),
-        "cost": st.column_config.NumberColumn("Cost", format="%.0f", width=Width.SHORT, help=measure),
+        "cost": st.column_config.NumberColumn("Cost", format="%.0f", width=narrow, help=measure),
         "incidents_without_cost": st.column_config.NumberColumn(
-            "Without impact", width=Width.SHORT, help="Incidents that record no impact, where impact is weighed."),
+            "No impact", width=narrow, help="Incidents that record no impact, where impact is weighed."),
     })
 
