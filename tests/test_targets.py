@@ -97,6 +97,9 @@ ISSUES = [
          description="Context first.\n*Risk:* checkout fails for 30% of users\n\nMore text."),
     # Its incident has no severity, so no target.
     item("ACT-6", "2026-03-20", "OPS-7", "operational"),
+    # Dropped two days after filing: a decision, neither met nor missed.
+    item("ACT-8", "2026-01-06", "OPS-1", "operational", closed="2026-01-08", assignee="Bob",
+         resolution={"name": "Won't Do"}),
 ]
 
 
@@ -131,18 +134,20 @@ def test_each_item_gets_a_target_by_class_and_severity(published):
         "ACT-4": (7, "2026-01-13", False, False, False, None),    # done, late
         "ACT-5": (28, "2026-06-07", None, False, True, None),     # open, due in six days
         "ACT-6": (None, None, None, False, False, None),          # no severity, no target
+        "ACT-8": (7, "2026-01-13", None, False, False, None),     # dropped
     }
 
 
 def test_attainment_counts_only_decided_items(published):
     ws = published()
     got = rows(ws, "SELECT coalesce(class, 'all') || '/' || coalesce(severity, 'all'), items, without_target, "
-                   "decided, met, missed, breached, near_target, attainment FROM marts.target_attainment($ALL)")
-    assert got["strategic/SEV-1"] == (3, 0, 2, 0, 2, 2, 1, 0.0)
-    assert got["operational/SEV-1"] == (2, 0, 2, 1, 1, 0, 0, 0.5)
-    assert got["operational/(none)"] == (1, 1, 0, 0, 0, 0, 0, None)
-    assert got["operational/all"] == (3, 1, 2, 1, 1, 0, 0, 0.5)
-    assert got["all/all"] == (6, 1, 4, 1, 3, 2, 1, 0.25)
+                   "dropped, decided, met, missed, breached, near_target, attainment "
+                   "FROM marts.target_attainment($ALL)")
+    assert got["strategic/SEV-1"] == (3, 0, 0, 2, 0, 2, 2, 1, 0.0)
+    assert got["operational/SEV-1"] == (3, 0, 1, 2, 1, 1, 0, 0, 0.5)
+    assert got["operational/(none)"] == (1, 1, 0, 0, 0, 0, 0, 0, None)
+    assert got["operational/all"] == (4, 1, 1, 2, 1, 1, 0, 0, 0.5)
+    assert got["all/all"] == (7, 1, 1, 4, 1, 3, 2, 1, 0.25)
 
 
 def test_state_at_a_period_end_uses_what_was_known_then(published):

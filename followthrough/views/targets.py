@@ -12,6 +12,8 @@ from followthrough.style import counted, number, percent
 from followthrough.views import ROW_LIMIT, Width, capped_table, issue_link, table
 
 DATE = "D MMM YYYY"
+# The attainment table's counts, narrow enough for all ten columns to fit the main pane.
+NARROW = Width.NAMED["small"]
 ATTAINMENT_HELP = ("Items done by their target, of the items decided: done, or open past their target. An open "
                    "item whose target is still ahead is not counted either way.")
 
@@ -50,20 +52,23 @@ def follow_through(filters: Filters) -> None:
     rows = rows.assign(group=[_group(level, cls, severity) for level, cls, severity
                               in zip(rows["total_level"], rows["class"], rows["severity"])])
     table(rows, {
-        "group": st.column_config.TextColumn("Class and severity", width=Width.NAME + 40),
-        "items": st.column_config.NumberColumn("Items", width=Width.SHORT),
-        "decided": st.column_config.NumberColumn("Decided", width=Width.SHORT,
+        "group": st.column_config.TextColumn("Class and severity", width=Width.NAME),
+        "items": st.column_config.NumberColumn("Items", width=NARROW),
+        "decided": st.column_config.NumberColumn("Decided", width=NARROW,
                                                  help="Done, or open past their target."),
-        "met": st.column_config.NumberColumn("Met", width=Width.SHORT, help="Done by their target."),
-        "missed": st.column_config.NumberColumn("Missed", width=Width.SHORT,
+        "met": st.column_config.NumberColumn("Met", width=NARROW, help="Done by their target."),
+        "missed": st.column_config.NumberColumn("Missed", width=NARROW,
                                                 help="Done after their target, or open past it."),
         "attainment": st.column_config.NumberColumn("Attainment", format="percent", width=Width.NUMBER,
                                                     help=ATTAINMENT_HELP),
-        "breached": st.column_config.NumberColumn("Past target", width=Width.SHORT,
+        "breached": st.column_config.NumberColumn("Past target", width=NARROW,
                                                   help="Open at the period's end, target passed."),
-        "near_target": st.column_config.NumberColumn("Near target", width=Width.SHORT),
+        "near_target": st.column_config.NumberColumn("Near target", width=NARROW),
+        "dropped": st.column_config.NumberColumn("Dropped", width=NARROW,
+                                                 help="Closed as dropped ([action_items].dropped_resolutions): "
+                                                      "a decision, neither met nor missed."),
         "without_target": st.column_config.NumberColumn(
-            "No target", width=Width.SHORT, help="Their incident has no severity, so [targets] sets none."),
+            "No target", width=NARROW, help="Their incident has no severity, so [targets] sets none."),
     })
     st.caption("Targets are days from filing by class and the incident's severity ([targets] in the "
                "configuration); states are taken at the period's end.")

@@ -10,6 +10,7 @@ select
     grouping(class) + grouping(severity_shown) as total_level,
     count(*) as items,
     count(*) filter (where target_days is null) as without_target,
+    count(*) filter (where not is_open and outcome = 'dropped') as dropped,
     count(met_target) as decided,
     count(*) filter (where met_target) as met,
     count(*) filter (where not met_target) as missed,

@@ -1,7 +1,7 @@
 -- materialize: macro
 -- Every action item that existed at a moment, as marts.action_items_at has it, held to its target
 -- and to what a strategic item owes: met_target (true or false once it is done or its target has
--- passed, NULL while open and not yet due, and with no target), breached (open past its target),
+-- passed, NULL while open and not yet due, when dropped, and with no target), breached (open past its target),
 -- near its target ([targets].near_days), its due date's slips up to the moment, when it stalled,
 -- whether it was handed over, and whether it states a risk. Called with the as-of time and with
 -- a period's end, like action_items_at.
@@ -27,7 +27,9 @@ settings as (
 
 select
     i.*,
-    case when not i.is_open then i.closed_at <= i.target_at
+    -- A dropped item was a decision, not follow-through: it is neither met nor missed.
+    case when not i.is_open and i.outcome = 'dropped' then null
+         when not i.is_open then i.closed_at <= i.target_at
          when i.target_at <= at_time then false end as met_target,
     coalesce(i.is_open and i.target_at <= at_time, false) as is_breached,
     case when i.is_open and i.target_at <= at_time then marts.days_between(i.target_at, at_time) end
