@@ -6,15 +6,11 @@ from followthrough.views import quarterly
 
 filters = active_filters()
 st.title("Quarterly review")
-picked = quarterly.pick_quarter(filters)
-figures = quarterly.headline(*picked) if picked else None
-if figures:
-    quarter, selection, previous = picked
-    now, before = figures
-    services = quarterly.recurring_services(selection)
-    sentences = quarterly.summary(now, before, services, quarter, filters.as_of)
-    charts = quarterly.charts(now, before, services, selection, previous, quarter)
-    stalled = quarterly.stalled(selection)
-    quarterly.services_table(services)
-    incidents, items = quarterly.rows_behind(selection)
-    quarterly.downloads(quarter, selection, now, before, sentences, charts, stalled, services, incidents, items)
+review = quarterly.pick_quarter(filters)
+if review and quarterly.headline(review):
+    quarterly.summary(review)
+    quarterly.charts(review)
+    quarterly.stalled(review)
+    quarterly.services_table(review)
+    quarterly.rows_behind(review)
+    quarterly.downloads(review)

@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
     digest.add_argument("--force", action="store_true", help="send again what was already sent today")
     digest.set_defaults(run=cmd_digest)
+
+    report = commands.add_parser("report", help="write the quarterly review pack (Markdown, HTML, CSV zip)")
+    report.add_argument("--quarter", required=True, help="the quarter to review, e.g. 2026Q3")
+    for name in ("severity", "service", "team"):
+        report.add_argument(f"--{name}", action="append", default=[], help=f"only this {name} (repeatable)")
+    report.add_argument("--out", type=Path, required=True, help="folder to write the files to")
+    report.set_defaults(run=cmd_report)
     return parser
 
 
@@ -219,6 +226,12 @@ def cmd_digest(args) -> int:
     # Only [digest] is read, so a missing file is no reason for the note _config gives.
     return digest_command(load_config(args.config, required=False), team=args.team, dry_run=args.dry_run,
                           force=args.force)
+
+
+def cmd_report(args) -> int:
+    from etl.report import report_command
+
+    return report_command(args.quarter, args.out, args.severity, args.service, args.team)
 
 
 # -- shared steps ---------------------------------------------------------------------------------

@@ -28,11 +28,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Table:
-    """A table for a report. An `issue_key` column is linked to the row's `url`, which is not
-    shown itself; `note` says, for instance, that the table is capped."""
+    """A table for a report. `links` pairs a key column with the column of its address: the key is
+    shown as a link and the address column is not shown itself. `note` says what the table holds,
+    for instance that the rest of its rows are in a CSV file."""
     title: str
     rows: pd.DataFrame
     note: str = ""
+    links: tuple[tuple[str, str], ...] = (("issue_key", "url"),)
 
 
 def web_url(url) -> str | None:
@@ -48,15 +50,15 @@ def markdown_report(title: str, meta: list[str], summary: list[str], tables: lis
         parts += [f"## {_md(table.title)}", ""]
         if table.note:
             parts += [_md(table.note), ""]
-        parts += [markdown_table(table.rows), ""]
+        parts += [markdown_table(table.rows, table.links), ""]
     return "\n".join(parts)
 
 
-def markdown_table(rows: pd.DataFrame) -> str:
-    columns = _shown_columns(rows)
+def markdown_table(rows: pd.DataFrame, links=Table.links) -> str:
+    columns, linked = _shown_columns(rows, links), dict(links)
     lines = ["| " + " | ".join(_md(_header(c)) for c in columns) + " |", "|" + " --- |" * len(columns)]
     for record in rows.to_dict("records"):
-        cells = [_md_link(record[c], record.get("url")) if c == "issue_key" else _md(_cell(record[c]))
+        cells = [_md_link(record[c], record.get(linked[c])) if c in linked else _md(_cell(record[c]))
                  for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -77,19 +79,19 @@ def html_report(title: str, meta: list[str], summary: list[str], figures: list[t
         body.append(f"<h2>{_html(table.title)}</h2>")
         if table.note:
             body.append(f'<p class="note">{_html(table.note)}</p>')
-        body.append(html_table(table.rows))
+        body.append(html_table(table.rows, table.links))
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f"<title>{_html(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>", *body,
         "</body>", "</html>", ""])
 
 
-def html_table(rows: pd.DataFrame) -> str:
-    columns = _shown_columns(rows)
+def html_table(rows: pd.DataFrame, links=Table.links) -> str:
+    columns, linked = _shown_columns(rows, links), dict(links)
     head = "".join(f"<th>{_html(_header(c))}</th>" for c in columns)
     body = []
     for record in rows.to_dict("records"):
-        cells = [_html_link(record[c], record.get("url")) if c == "issue_key" else _html(_cell(record[c]))
+        cells = [_html_link(record[c], record.get(linked[c])) if c in linked else _html(_cell(record[c]))
                  for c in columns]
         body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -99,7 +101,8 @@ def csv_bytes(rows: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents right."""
     safe = rows.copy()
     for column in safe.columns:
-        if safe[column].map(lambda v: isinstance(v, str)).any():
+        # A generator, not Series.map: an empty column keeps its dtype, and a date one cannot .any().
+        if any(isinstance(v, str) for v in safe[column]):
             safe[column] = safe[column].map(_spreadsheet_safe)
     return safe.to_csv(index=False).encode("utf-8-sig")
 
@@ -108,13 +111,19 @@ def csv_zip(tables: list[Table]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
-            archive.writestr(f"{_file_stem(table.title)}.csv", csv_bytes(table.rows))
+            archive.writestr(csv_name(table.title), csv_bytes(table.rows))
     return buffer.getvalue()
 
 
-def _shown_columns(rows: pd.DataFrame) -> list[str]:
+def csv_name(title: str) -> str:
+    """The file a table is written to in csv_zip."""
+    return f"{_file_stem(title)}.csv"
+
+
+def _shown_columns(rows: pd.DataFrame, links) -> list[str]:
     # The link is carried by the key; a bare url column would repeat it less readably.
-    return [c for c in rows.columns if c != "url" or "issue_key" not in rows.columns]
+    addresses = {url for key, url in links if key in rows.columns}
+    return [c for c in rows.columns if c not in addresses]
 
 
 def _header(column: str) -> str:

@@ -1,24 +1,31 @@
 -- The action items behind a period's headline figures: filed in the period, as they stood at its
 -- end (or at the as-of time for a period still running). The one order every page promises:
 -- overdue first, then stalled, then open, each oldest first, so what has waited longest leads;
--- at most $limit rows, with total_rows counting them all.
+-- at most $limit rows (NULL: all), with total_rows counting them all. outcome is the outcome at the
+-- period's end; outcome_now and days_followed (to its close, or its age now) are what time to
+-- done follows (marts.action_item_states, up to the as-of time).
 select
-    issue_key,
-    url,
-    summary,
-    class,
-    coalesce(owner, 'no owner') as owner,
-    team,
-    service,
-    incident_key,
-    status,
-    created_at,
-    due_date,
-    case when not is_open then closed_at end as closed_at,
-    is_open,
-    coalesce(is_overdue, false) as is_overdue,
-    coalesce(is_stalled, false) as is_stalled,
+    a.issue_key,
+    a.url,
+    a.summary,
+    a.class,
+    coalesce(a.owner, 'no owner') as owner,
+    a.team,
+    a.service,
+    a.incident_key,
+    a.status,
+    a.created_at,
+    a.due_date,
+    case when not a.is_open then a.closed_at end as closed_at,
+    a.outcome,
+    a.is_open,
+    coalesce(a.is_overdue, false) as is_overdue,
+    coalesce(a.is_stalled, false) as is_stalled,
+    s.outcome as outcome_now,
+    s.days_open as days_followed,
     count(*) over () as total_rows
-from marts.selected_action_items($sel)
-order by coalesce(is_overdue, false) desc, coalesce(is_stalled, false) desc, is_open desc, created_at, issue_key
+from marts.selected_action_items($sel) as a
+left join marts.action_item_states as s using (issue_key)
+order by coalesce(a.is_overdue, false) desc, coalesce(a.is_stalled, false) desc, a.is_open desc, a.created_at,
+    a.issue_key
 limit $limit
