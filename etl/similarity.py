@@ -1,7 +1,7 @@
 """How alike two incident summaries are, for the recurrence model's `similar_summary` evidence.
 
 SQL has no fuzzy matcher that holds up on real titles, so the build registers this one with the
-connection as `summary_similarity(a, b, service)`; it exists only while the models run.
+connection (see `register`); it exists only while the models run.
 
 rapidfuzz's token_set_ratio, after removing the service's own words, ticket keys and numbers:
 titles on one service share its name and often a trigger ("after config change"), which made
@@ -34,14 +34,20 @@ def similarity(a: str | None, b: str | None, service: str | None) -> float:
     return fuzz.token_set_ratio(normalised(a, service), normalised(b, service))
 
 
-def _similarity_column(a: pa.Array, b: pa.Array, service: pa.Array) -> pa.Array:
-    services = service.to_pylist()
-    left = [normalised(s, v) for s, v in zip(a.to_pylist(), services)]
-    right = [normalised(s, v) for s, v in zip(b.to_pylist(), services)]
+def _words_column(summary: pa.Array, service: pa.Array) -> pa.Array:
+    return pa.array([normalised(s, v) for s, v in zip(summary.to_pylist(), service.to_pylist())], type=pa.string())
+
+
+def _similarity_column(a: pa.Array, b: pa.Array) -> pa.Array:
+    left, right = a.to_pylist(), b.to_pylist()
     return pa.array(process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype="float64") if left else [],
                     type=pa.float64())
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    con.create_function("summary_similarity", _similarity_column, ["VARCHAR", "VARCHAR", "VARCHAR"], "DOUBLE",
+    """`summary_words(summary, service)` once per incident, `summary_similarity(words, words)` per
+    pair: the normalising is Python, the scoring rapidfuzz's C++, so pairs cost little."""
+    con.create_function("summary_words", _words_column, ["VARCHAR", "VARCHAR"], "VARCHAR",
+                        type="arrow", null_handling="special", side_effects=False)
+    con.create_function("summary_similarity", _similarity_column, ["VARCHAR", "VARCHAR"], "DOUBLE",
                         type="arrow", null_handling="special", side_effects=False)

@@ -19,14 +19,15 @@ settings as (
     from config.settings
 ),
 
-incidents as (
-    select issue_key, issue_id, summary, service, team, severity, created_at from marts.incidents
+incidents as materialized (
+    select issue_key, issue_id, summary_words(summary, service) as words, service, team, severity, created_at
+    from marts.incidents
 ),
 
 -- Two incidents filed at the same moment are ordered by key, so neither is lost.
 on_service as materialized (
     select later.issue_key, earlier.issue_key as earlier_key,
-           summary_similarity(later.summary, earlier.summary, later.service) as similarity
+           summary_similarity(later.words, earlier.words) as similarity
     from incidents as later
     join incidents as earlier
       on earlier.service = later.service
