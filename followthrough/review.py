@@ -116,7 +116,7 @@ class Review:
         return self.now["incidents"] == 0 and self.now["items_filed"] == 0
 
     def sentences(self) -> list[str]:
-        return quarterly_summary.sentences(self.now, self.before, self.services, self.quarter,
+        return quarterly_summary.sentences(self.now, self.before, self.services, self.stalled, self.quarter,
                                            self.selection.as_of)
 
     def charts(self) -> list[tuple[str, object]]:

@@ -157,3 +157,53 @@ def test_markdown_reads_as_the_page(pack):
     assert rows[0].startswith(f"| [{first['issue_key']}]({first['url']}) |")
     assert f"[{first['incident_key']}]({first['incident_url']})" in rows[0]
     assert not re.search(r"\| \d+\.\d\d \|", section), "a number with two decimals the page does not show"
+
+
+# -- the summary ----------------------------------------------------------------------------------
+
+def summary_of(md: str) -> list[str]:
+    return [line[2:] for line in md.split("## Summary\n\n")[1].split("\n\n")[0].splitlines()]
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d[\d,]*(?:\.\d+)?", text))
+
+
+def unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_the_summary_leads_with_the_biggest_change_and_says_only_what_the_tables_hold(pack):
+    md = unescaped(pack["md"])
+    sentences = summary_of(md)
+    assert sentences[0].startswith("What changed most against 2026 Q2: ")
+    tables = md.split("## Figures")[1]
+    for sentence in sentences:
+        assert "–" not in sentence, f"a placeholder: {sentence}"
+        # Quarter names and the as-of date are words, not figures.
+        said = numbers(re.sub(r"\d{4} Q[1-4](, days 1–\d+)?|on \d\d \w{3} \d{4}", "", sentence))
+        assert said <= numbers(tables), (sentence, said - numbers(tables))
+    stalled = pack["csv"]["stalled-strategic-items.csv"]
+    costliest = next(s for s in sentences if s.startswith("The costliest stalled strategic items: "))
+    assert costliest.index(stalled["issue_key"][0]) < costliest.index(stalled["issue_key"][1])
+    assert stalled["owner"][0] in costliest
+    assert any("came back while fixes for an earlier incident were still open" in s for s in sentences)
+
+
+def test_a_running_quarter_is_compared_with_as_many_days_and_says_to_date(big_demo, dashboard_on, etl, tmp_path):
+    dashboard_on(big_demo)
+    assert etl("report", "--quarter", "2026Q4", "--out", tmp_path)[0] == 0
+    md = unescaped((tmp_path / "Incident review 2026 Q4.md").read_text())
+    assert "the quarter is still running, so it is compared with as many days of the quarter before" in md
+    assert "| Figure | 2026 Q4 to date | 2026 Q3, days 1–31 |" in md
+    assert "| Done to date |" in md and "quarter end" not in md
+    for sentence in summary_of(md):
+        assert "–" not in sentence.replace("days 1–31", ""), f"a placeholder: {sentence}"
+    with zipfile.ZipFile(tmp_path / "Incident review 2026 Q4.zip") as archive:
+        figures = pd.read_csv(archive.open("figures.csv"), encoding="utf-8-sig").set_index("figure")
+    # As of 1 Nov: October against July.
+    con = duckdb.connect(str(big_demo), read_only=True)
+    july = con.execute("SELECT incidents, items_filed FROM marts.period_figures({'start': TIMESTAMP '2026-07-01', "
+                       "'end': TIMESTAMP '2026-08-01', 'severity': [], 'service': [], 'team': []})").fetchone()
+    con.close()
+    assert (int(figures.loc["incidents", "2026 Q3, days 1–31"]), int(figures.loc["items_filed", "2026 Q3, days 1–31"])) == july

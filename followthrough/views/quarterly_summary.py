@@ -11,14 +11,44 @@ import pandas as pd
 from followthrough.style import counted, duration_days, number, percent
 
 
-def sentences(now: pd.Series, before: pd.Series, services: pd.DataFrame, quarter, as_of: datetime) -> list[str]:
+def sentences(now: pd.Series, before: pd.Series, services: pd.DataFrame, stalled: pd.DataFrame, quarter,
+              as_of: datetime) -> list[str]:
+    """The biggest changes first, then the quarter's incidents, items and repeats, the services
+    that keep coming back and the costliest stalled strategic items."""
     end = "at the end of the quarter" if quarter.is_complete else f"on {as_of:%d %b %Y}"
     than = quarter.previous_label
     return [s for s in (
-        _incidents_sentence(now, before, quarter), _resolve_sentence(now, before, than),
-        _items_sentence(now, before, end, than), _close_sentence(now),
-        _stalled_sentence(now, before, end, than), _recurrence_sentence(now, before, than),
-        _top_services_sentence(services)) if s]
+        _biggest_changes(now, before, than), _incidents_sentence(now, before, quarter),
+        _resolve_sentence(now, before, than), _items_sentence(now, before, end, than), _close_sentence(now),
+        _recurrence_sentence(now, before, than), _top_services_sentence(services),
+        _stalled_sentence(now, before, end, than), _costliest_sentence(stalled)) if s]
+
+
+# What the biggest-changes sentence weighs: the severity mix, time to resolve, items done and dropped.
+CHANGES = (("sev1", "SEV-1 incidents", number), ("median_days_to_resolve", "the median time to resolve", duration_days),
+           ("items_done", "action items done", number), ("items_dropped", "action items dropped", number))
+
+
+def _biggest_changes(now, before, than: str) -> str:
+    """The two largest relative changes, largest first; nothing when nothing changed."""
+    moved = sorted(((abs(now[c] - before[c]) / max(abs(before[c]), 1), name, fmt(before[c]), fmt(now[c]))
+                    for c, name, fmt in CHANGES
+                    if not _missing(now[c]) and not _missing(before[c]) and fmt(now[c]) != fmt(before[c])),
+                   reverse=True)[:2]
+    if not moved:
+        return ""
+    said = [f"{name}{' went' if i == 0 else ''} from {was} to {is_}" for i, (_, name, was, is_) in enumerate(moved)]
+    return f"What changed most against {than}: {' and '.join(said)}."
+
+
+def _costliest_sentence(stalled: pd.DataFrame) -> str:
+    if stalled.empty:
+        return ""
+    top = [f"{r.issue_key} ({r.owner}, {'no team' if pd.isna(r.team) else r.team}): {counted(r.days_without_status_change, 'day')} "
+           f"without movement, {counted(r.incidents_since, 'incident')} on its service since it was filed, "
+           f"cost of delay {number(r.cost_of_delay)}" for r in stalled.head(3).itertuples()]
+    lead = "The costliest stalled strategic item" if len(top) == 1 else "The costliest stalled strategic items"
+    return f"{lead}: {'; '.join(top)}."
 
 
 def _incidents_sentence(now, before, quarter: Quarter) -> str:
@@ -78,8 +108,8 @@ def _recurrence_sentence(now, before, than: str) -> str:
     if now["incidents"] == 0:
         return ""
     while_open = ("" if not now["recurrences"] else
-                  f" {number(now['repeats_while_open'])} of them came back while fixes for the earlier "
-                  f"incident were still open.")
+                  f" {number(now['repeats_while_open'])} of them ({percent(now['share_repeats_while_open'])}) "
+                  f"came back while fixes for an earlier incident were still open.")
     return (f"{number(now['recurrences'])} of the {counted(now['incidents'], 'incident')} "
             f"({percent(now['recurrence_rate'])}) repeated an earlier one, "
             f"{_compare(now['recurrence_rate'], before['recurrence_rate'], percent, than)}.{while_open}")
@@ -88,11 +118,9 @@ def _recurrence_sentence(now, before, than: str) -> str:
 def _top_services_sentence(services: pd.DataFrame) -> str:
     if services.empty:
         return ""
-    most = services["repeats"].iloc[0]
-    top = services.loc[services["repeats"] == most, "service"].tolist()
-    if len(top) == 1:
-        return f"{top[0]} had the most repeats ({number(most)})."
-    return f"{', '.join(top[:-1])} and {top[-1]} had the most repeats ({number(most)} each)."
+    top = [f"{r.service} ({counted(r.repeats, 'repeat')}, {number(r.repeats_while_items_open)} while its "
+           f"earlier items were open)" for r in services.head(3).itertuples()]
+    return f"The services that came back most: {', '.join(top)}."
 
 
 def _compare(now, before, fmt, than: str) -> str:
