@@ -80,3 +80,14 @@ def test_with_no_site_configured_a_folder_of_two_sites_is_refused(jira, tmp_path
     assert "\n" not in err and err.startswith("error: ")
     assert first.url in err and second.url in err and "[jira].url" in err and "FOLLOWTHROUGH_WAREHOUSE" in err
     assert (tmp_path / "data" / "followthrough.duckdb").read_bytes() == before
+
+
+def test_what_a_publish_says_it_was_built_from_is_that_site_alone(jira, tmp_path, monkeypatch):
+    first, second = jira(build_issues(6)), jira(build_issues(4))
+    use(first, tmp_path, monkeypatch)
+    assert main(["sync"]) == 0
+    use(second, tmp_path, monkeypatch)
+    assert main(["sync"]) == 0
+    assert published(tmp_path, "SELECT sources FROM marts.build_info") == [([second.url],)]
+    assert published(tmp_path, f"SELECT count(*) FROM marts.quarantine WHERE source = '{first.url}'") \
+        == [(0,)]

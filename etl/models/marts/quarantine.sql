@@ -9,7 +9,7 @@ select
     r.reason,
     r.excerpt
 from raw.raw_rejects as r
-join raw.raw_loads as l using (load_id)
+join kept_loads as l using (load_id)
 
 union all
 
@@ -22,5 +22,5 @@ select
     r.reject_reason,
     left(p.payload::varchar, 300)
 from staging.stg_issue_rejects as r
-join raw.raw_loads as l using (load_id)
+join kept_loads as l using (load_id)
 join issue_payloads as p using (seq)

@@ -32,9 +32,8 @@ live as (
     where not exists (
         select 1 from raw.retired_issues as r
         where r.issue_id = latest.issue_id and r.retired_at >= latest.fetched_at
-          -- Of the loads issue_payloads keeps: another site's retirement is of another issue.
-          and r.load_id in (select load_id from raw.complete_loads
-                            where site is null or site = coalesce(nullif((select site_url from config.settings), ''), site)))
+          -- Of the loads a publish counts: another site's retirement is of another issue.
+          and r.load_id in (select load_id from kept_loads))
 )
 
 select

@@ -15,6 +15,8 @@ fetched_histories as (
     select c.issue_id, from_json(c.payload, jira_history_type()) as history
     from raw.raw_changelogs as c
     where c.issue_id in (select issue_id from staging.stg_issues)
+      -- Of the loads a publish counts: a failed load's or another site's histories are not these issues'.
+      and c.load_id in (select load_id from kept_loads)
     -- A history without an id cannot be matched to another; it is kept as it is.
     qualify c.payload ->> 'id' is null
          or row_number() over (partition by c.issue_id, c.payload ->> 'id' order by c.seq) = 1
