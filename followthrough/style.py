@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 # Red to blue by urgency, distinguishable with the common colour-vision deficiencies.
 SEVERITY_COLORS = {"SEV-1": "#b2182b", "SEV-2": "#ef8a62", "SEV-3": "#67a9cf", "SEV-4": "#2166ac",
                    "(none)": "#969696"}
@@ -20,11 +22,27 @@ def layout(fig, *, x_title: str | None = None, y_title: str | None = None, heigh
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if _has_legend(fig) else 10, b=10),
                       legend_title_text="", legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
                       hovermode="closest")
+    # Margins grow to hold tick labels and axis titles, the titles set off from the ticks: without
+    # it a chart drawn outside Streamlit's theme (the HTML report) cuts both and lays one over the other.
+    fig.update_xaxes(automargin=True, title_standoff=8)
+    fig.update_yaxes(automargin=True, title_standoff=8, ticklabelstandoff=6)
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     return fig
+
+
+# Category names longer than this are cut on an axis, the whole name kept for the hover.
+LABEL_CHARS = 22
+
+
+def short_labels(names):
+    """Category names short enough for an axis, cut with an ellipsis; two names that would cut to
+    the same label keep their whole names, so no two categories merge."""
+    names = pd.Series(names, dtype=object)
+    cut = names.map(lambda name: name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1].rstrip() + "…")
+    return cut.where(cut.map(cut.value_counts()) == 1, names)
 
 
 def _has_legend(fig) -> bool:

@@ -207,6 +207,35 @@ def assert_page_healthy(page) -> None:
     assert not errors, f"the page shows an error: {errors}"
 
 
+# Every text of a chart's axes, legend and colour bar, measured as drawn: each inside its figure's
+# SVG and none over another.
+_LABEL_PROBLEMS = """root => {
+    const problems = [];
+    const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1 &&
+                               r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+                              Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+    document.querySelectorAll(root + ' .js-plotly-plot').forEach((plot, n) => {
+        const box = plot.querySelector('svg.main-svg').getBoundingClientRect();
+        const labels = [...plot.querySelectorAll(
+            '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext, .cbaxis text, .cbtitle text')]
+            .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+            .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
+        labels.forEach(l => { if (!inside(l.r, box)) problems.push(`chart ${n + 1}: "${l.text}" outside its figure`); });
+        for (let i = 0; i < labels.length; i++)
+            for (let j = i + 1; j < labels.length; j++)
+                if (overlap(labels[i].r, labels[j].r))
+                    problems.push(`chart ${n + 1}: "${labels[i].text}" overlaps "${labels[j].text}"`);
+    });
+    return problems;
+}"""
+
+
+def assert_charts_readable(page, root: str = '[data-testid="stMain"]') -> None:
+    problems = page.evaluate(_LABEL_PROBLEMS, root)
+    assert not problems, "\n".join(problems)
+
+
 def assert_server_quiet(server) -> None:
     assert not server.errors_logged(), "the server logged errors:\n" + "\n".join(server.errors_logged())
 
@@ -290,6 +319,7 @@ def test_every_page_renders_with_its_charts(servers, databases, tab, tmp_path, p
         if charts:
             wait_for_charts(page, charts)
         assert chart_count(page) == charts
+        assert_charts_readable(page)
         for table in page.locator('[data-testid="stDataFrame"]').all():
             if table.is_visible():   # tables in closed expanders are drawn only when opened
                 expect(table.locator("canvas").first).to_be_attached()
@@ -301,7 +331,12 @@ def test_every_page_renders_with_its_charts(servers, databases, tab, tmp_path, p
     assert_server_quiet(servers.demo)
 
 
-def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(servers, tab, tmp_path):
+def _without_chart_ids(html: str) -> str:
+    # plotly.io gives each chart's div a fresh random id.
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", html)
+
+
+def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(servers, databases, tab, tmp_path):
     t = tab(servers.demo)
     with t.evidence("quarterly-downloads"):
         page = t.open("/quarterly", "Quarterly review")
@@ -348,6 +383,15 @@ def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(serv
             assert sorted(zipped.namelist()) == sorted(
                 ["figures.csv", "stalled-strategic-items.csv", "services-that-recur-most.csv", "incidents.csv",
                  "action-items.csv"])
+            downloaded = {name: zipped.read(name) for name in zipped.namelist()}
+
+        # `etl report` writes the very files the downloads give.
+        with environment(FOLLOWTHROUGH_DB=str(databases.demo)):
+            assert main(["report", "--quarter", quarter.replace(" ", ""), "--out", str(tmp_path / "cli")]) == 0
+        assert (tmp_path / "cli" / markdown.name).read_text() == text
+        assert _without_chart_ids((tmp_path / "cli" / html.name).read_text()) == _without_chart_ids(page_html)
+        with zipfile.ZipFile(tmp_path / "cli" / archive.name) as zipped:
+            assert {name: zipped.read(name) for name in zipped.namelist()} == downloaded
     assert not t.errors, t.errors
     assert not t.outside, f"requests beyond the server: {t.outside}"
 
@@ -368,6 +412,9 @@ def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(serv
         report.on("pageerror", lambda error: errors.append(str(error)))
         report.goto(html.as_uri())
         wait_for_charts(report, 4, root="body", timeout=PAGE_MS)
+        assert_charts_readable(report, root="body")
+        report.screenshot(path=str((SCREENSHOTS or tmp_path) / "quarterly_export.png"), full_page=True,
+                          animations="disabled")
         assert report.locator("table").count() >= 1
         assert not refused, f"the report tried to load {refused}"
         assert not errors, errors

@@ -481,7 +481,10 @@ def test_jira_text_stays_inert(publish_json):
                         **incident)])
     at = open_page("recurrence", service=HOSTILE_SERVICE)
     assert metrics(at)["Repeats"].value == "1"
-    assert values(figures(at)[0]["data"][0]["y"]) == ["&lt;img src=x onerror=alert(1)&gt;"]
+    # Cut on the axis, whole in the hover, escaped in both.
+    bar = figures(at)[0]["data"][0]
+    assert values(bar["y"]) == ["&lt;img src=x onerror=al…"]
+    assert [row[1] for row in values(bar["customdata"])] == ["&lt;img src=x onerror=alert(1)&gt;"]
     assert HOSTILE_SUMMARY in table_with(at, "earlier_summary")["summary"].tolist()
     markdown = [e.value for kind in (at.markdown, at.caption, at.info, at.sidebar.caption) for e in kind]
     # Escaped for Markdown: every < and ] in Jira text is backslash-escaped, so none can open a tag or a link.

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 
 from followthrough.figures import BY_COLUMN
-from followthrough.style import CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, layout
+from followthrough.style import CLASS_COLORS, SEVERITY_COLORS, SEVERITY_ORDER, count_ticks, layout, short_labels
 from followthrough.views import cached_figure, chart_text
 
 SEVERITY_COLUMNS = {"SEV-1": "sev1", "SEV-2": "sev2", "SEV-3": "sev3", "SEV-4": "sev4", "(none)": "no_severity"}
@@ -31,7 +31,8 @@ def figures(now: pd.Series, before: pd.Series, services: pd.DataFrame, curves: p
 
 
 def _item_measures(quarter) -> dict:
-    return {"items_filed": "Filed", **{c: quarter.figure_label(BY_COLUMN[c])
+    # On two lines ("Done<br>by quarter end"): five labels side by side overlap at half the page's width.
+    return {"items_filed": "Filed", **{c: quarter.figure_label(BY_COLUMN[c]).replace(" ", "<br>", 1)
                                        for c in ("items_done", "items_dropped", "items_open", "items_overdue")}}
 
 
@@ -73,11 +74,14 @@ def _time_to_done_chart(curves: pd.DataFrame, quarter: Quarter):
 
 @cached_figure
 def _recurring_chart(services: pd.DataFrame):
-    fig = px.bar(services.assign(service=chart_text(services["service"])), y="service",
-                 x=["repeats", "repeats_while_items_open"], barmode="group", orientation="h",
+    # Cut before escaping, so an escape such as &lt; is never cut in half.
+    names = services["service"]
+    fig = px.bar(services.assign(service=chart_text(short_labels(names)), whole=chart_text(names)), y="service",
+                 x=["repeats", "repeats_while_items_open"], barmode="group", orientation="h", custom_data=["whole"],
                  color_discrete_sequence=[THIS_COLOR, SEVERITY_COLORS["SEV-2"]])
-    names = {"repeats": "repeats", "repeats_while_items_open": "while the earlier items were open"}
-    fig.for_each_trace(lambda trace: trace.update(name=names[trace.name]))
+    measures = {"repeats": "repeats", "repeats_while_items_open": "while the earlier items were open"}
+    fig.for_each_trace(lambda trace: trace.update(name=measures[trace.name],
+                                                  hovertemplate="%{customdata[0]}: %{x} %{fullData.name}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(rangemode="tozero", **count_ticks(services["repeats"].max()))
     return layout(fig, x_title="incidents that repeated an earlier one", y_title="")

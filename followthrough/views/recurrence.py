@@ -8,7 +8,7 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
-from followthrough.style import count_ticks, counted, layout, number, percent
+from followthrough.style import count_ticks, counted, layout, number, percent, short_labels
 from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
                                   nothing_to_show)
 
@@ -51,9 +51,11 @@ def by_service(filters: Filters) -> list[str]:
     rows = query("recurrence_by_service", limit=ROW_LIMIT, **filters.params())
     # The page comes here only when the period has repeats, so at least one service is charted.
     charted = rows[rows["recurrences"] > 0].head(CHARTED_SERVICES)
-    fig = px.bar(charted.assign(service=chart_text(charted["service"]), hover=_hover(charted)),
-                 x="recurrences", y="service", orientation="h", custom_data=["hover"])
-    fig.update_traces(marker_color="#b2182b", hovertemplate="%{y}: %{customdata[0]}<extra></extra>")
+    # Cut before escaping, so an escape such as &lt; is never cut in half.
+    names = charted["service"]
+    fig = px.bar(charted.assign(service=chart_text(short_labels(names)), whole=chart_text(names), hover=_hover(charted)),
+                 x="recurrences", y="service", orientation="h", custom_data=["hover", "whole"])
+    fig.update_traces(marker_color="#b2182b", hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(rangemode="tozero", **count_ticks(charted["recurrences"].max()))
     chart(layout(fig, x_title="repeats (incidents that repeated an earlier one)", y_title="",
@@ -85,11 +87,14 @@ def heatmap(filters: Filters, services: list[str]) -> None:
     rows = query("recurrence_heatmap", shown=services, **filters.params())
     # Rows in the bar chart's order, most repeats at the top.
     grid = rows.pivot(index="service", columns="month", values="recurrences").reindex(services)
+    names = grid.index.to_series()
+    whole = [[name] * len(grid.columns) for name in chart_text(names)]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=grid.columns, y=chart_text(grid.index.to_series()), colorscale="Reds", xgap=2, ygap=2,
-        text=grid.map(lambda n: counted(n, "repeat")).to_numpy(),
-        colorbar=dict(title="repeats", **count_ticks(grid.to_numpy().max())),
-        hovertemplate="%{y}, %{x|%b %Y}: %{text}<extra></extra>"))
+        z=grid.to_numpy(), x=grid.columns, y=chart_text(pd.Series(short_labels(names), dtype=object)), colorscale="Reds", xgap=2, ygap=2,
+        text=grid.map(lambda n: counted(n, "repeat")).to_numpy(), customdata=whole,
+        # The title along the bar, right of its ticks: above a short bar Plotly draws it over the top tick.
+        colorbar=dict(title=dict(text="repeats", side="right"), **count_ticks(grid.to_numpy().max())),
+        hovertemplate="%{customdata}, %{x|%b %Y}: %{text}<extra></extra>"))
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     fig.update_yaxes(autorange="reversed")
     chart(layout(fig, x_title="month (repeat opened)", y_title="", height=max(240, 60 + 32 * len(grid))))
