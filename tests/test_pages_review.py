@@ -202,6 +202,28 @@ def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
     assert "in 2026 Q2, " in markdown(at)
 
 
+def test_quarterly_keeps_its_quarter_in_the_url(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("app_pages/quarterly.py", quarter="2026Q2")
+    assert at.selectbox(key="quarterly_quarter").value == "2026 Q2"
+    assert metric(at, "Incidents").value == f"{incidents_in(demo_db, Q2):,}"
+    at.selectbox(key="quarterly_quarter").select("2026 Q3").run()
+    assert at.query_params["quarter"] == "2026Q3"
+
+
+def test_quarterly_running_quarter_says_to_date_and_compares_as_many_days(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    at = open_page("app_pages/quarterly.py", quarter="2026Q4")
+    assert at.selectbox(key="quarterly_quarter").value == "2026 Q4 to date"
+    labels = [m.label for m in at.metric]
+    assert "Done to date" in labels and "Open to date" in labels
+    assert not [label for label in labels if "quarter end" in label]
+    # As of 1 Nov: October against July, said in words.
+    july = incidents_in(demo_db, (datetime(2026, 7, 1), datetime(2026, 8, 1)))
+    assert metric(at, "Incidents").proto.help.endswith(f"2026 Q3, days 1–31: {july:,}.")
+    assert any("compared with as many days of the quarter before" in c.value for c in at.caption)
+
+
 def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashboard_on):
     dashboard_on(demo_db)
     at = open_page("app_pages/quarterly.py", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
