@@ -32,8 +32,17 @@ class Filters:
         return (self.end - self.start).days + 1
 
     def previous(self) -> "Filters":
-        """The period of the same length just before this one, with the same selections."""
+        """The period just before this one, with the same selections: the quarter before when this
+        one is a calendar quarter (so Overview agrees with the Quarterly review), else the same
+        number of days."""
+        if self.is_calendar_quarter:
+            return replace(self, start=_months_later(self.start, -3), end=self.start - timedelta(days=1))
         return replace(self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1))
+
+    @property
+    def is_calendar_quarter(self) -> bool:
+        return (self.start.day == 1 and self.start.month in (1, 4, 7, 10)
+                and self.end == _months_later(self.start, 3) - timedelta(days=1))
 
     def params(self) -> dict:
         """The selection as the one SQL parameter `$sel` that marts.in_selection reads: a half-open
@@ -49,6 +58,11 @@ class Filters:
             if chosen:
                 parts.append(f"{label.lower()}: {', '.join(chosen)}")
         return "; ".join(parts)
+
+
+def _months_later(first_of_month: date, months: int) -> date:
+    month = first_of_month.month - 1 + months
+    return date(first_of_month.year + month // 12, month % 12 + 1, 1)
 
 
 def filter_options() -> dict:

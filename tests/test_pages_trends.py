@@ -491,3 +491,18 @@ def test_jira_text_stays_inert(publish_json):
     assert markdown and not any(re.search(r"(?<!\\)<img|(?<!\\)\]\(javascript", text) for text in markdown)
     spec = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "<img" not in spec and "<script" not in spec
+
+
+def test_a_calendar_quarter_on_overview_is_compared_with_the_quarter_before(demo_db, dashboard_on):
+    """As on the Quarterly review: 2026 Q2 against 2026 Q1, not against the 91 days before 1 April (which
+    take in 31 December, when the demo filed some)."""
+    dashboard_on(demo_db)
+    overview = metrics(open_page("overview", **{"from": "2026-04-01", "to": "2026-06-30"}))
+    quarterly = metrics(open_page("quarterly", quarter="2026Q2"))
+    shared = [label for label in overview if label in quarterly]
+    assert len(shared) >= 5, shared
+    for label in shared:
+        assert overview[label].value == quarterly[label].value, label
+        # Overview writes no change as "0", the review in words.
+        assert overview[label].proto.delta.replace("no change", "0") == quarterly[label].proto.delta.replace(
+            "no change", "0"), label
