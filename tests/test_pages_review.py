@@ -271,6 +271,32 @@ def test_explorer_searches_key_and_summary_in_any_case(demo_db, dashboard_on):
     assert "No incident matches" in at.info[0].value
 
 
+def test_explorer_keeps_its_search_and_incident_in_the_url(demo_db, dashboard_on):
+    dashboard_on(demo_db)
+    oldest = sql(demo_db, "SELECT issue_key FROM marts.incidents WHERE created_at >= ? AND created_at < ? "
+                          "AND summary ILIKE '%outage%' ORDER BY created_at LIMIT 1", default_period(demo_db))[0][0]
+    at = open_page("app_pages/explorer.py", q="outage", incident=oldest)
+    assert at.text_input(key="explorer_text").value == "outage"
+    assert at.selectbox(key="explorer_incident").value == oldest
+    assert any(h.value == plain(oldest) for h in at.subheader)
+    at.text_input(key="explorer_text").set_value("OUTAGE").run()
+    assert at.query_params["q"] == "OUTAGE"
+    newest = at.selectbox(key="explorer_incident").options[0]
+    at.selectbox(key="explorer_incident").select(newest).run()
+    assert at.query_params["incident"] == newest
+
+
+def test_explorer_reaches_every_incident_not_the_first_rows(tmp_path, dashboard_on):
+    """More incidents in the period than the table ships: the picker still offers every one."""
+    db = dashboard_on(tmp_path / "big" / "followthrough.duckdb")
+    assert main(["demo", "--incidents", "400"]) == 0
+    at = open_page("app_pages/explorer.py")
+    matching = sql(db, "SELECT count(*) FROM marts.incidents WHERE created_at >= ? AND created_at < ?",
+                   default_period(db))[0][0]
+    assert matching > 200 == len(at.dataframe[0].value)
+    assert len(at.selectbox(key="explorer_incident").options) == matching
+
+
 def test_explorer_follows_one_incident(demo_db, dashboard_on):
     dashboard_on(demo_db)
     at = open_page("app_pages/explorer.py")

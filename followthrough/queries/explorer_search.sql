@@ -1,6 +1,6 @@
 -- Incidents filed in [$sel['start'], $sel['end']) under the filters whose key or summary contains $text (any
 -- case; an empty $text matches all), open, resolved or both ($status), newest first, at most
--- $limit; total_rows counts every match. Each with its action items and whether it was a repeat.
+-- $limit (NULL: all); total_rows counts every match. Each with its action items and whether it was a repeat.
 with
 
 matches as (

@@ -17,38 +17,54 @@ STATUSES = {"all": "All", "open": "Open", "resolved": "Resolved"}
 
 
 def search(filters: Filters) -> pd.DataFrame | None:
-    """The search box and the incidents it finds; None when nothing matches."""
+    """The search box and every incident it finds (the table shows the first ROW_LIMIT, the picker
+    below offers them all); None when nothing matches. The search is kept in the URL as ?q=."""
+    if "explorer_text" not in st.session_state:
+        st.session_state.explorer_text = st.query_params.get("q", "")
     text_col, status_col = st.columns([3, 1])
     text = text_col.text_input("Search", key="explorer_text", help="Matches the key or the summary, in any case.",
                                placeholder="A key such as OPS-12, or words from the summary")
     status = status_col.radio("Status", list(STATUSES), format_func=STATUSES.get, horizontal=True,
                               key="explorer_status")
-    rows = query("explorer_search", **filters.params(), text=text.strip(), status=status, limit=ROW_LIMIT)
+    _keep_in_url("q", text.strip())
+    rows = query("explorer_search", **filters.params(), text=text.strip(), status=status, limit=None)
     if rows.empty:
         st.info("No incident matches. Clear the search, choose another status, or widen the period and "
                 "filters in the sidebar.")
         return None
-    capped_table(rows, incident_columns(
+    capped_table(rows.head(ROW_LIMIT), incident_columns(
         days_to_resolve=DAYS_TO_RESOLVE,
         action_items=st.column_config.NumberColumn("Action items", width=Width.SHORT),
         open_action_items=st.column_config.NumberColumn("Open items", help="Open at the as-of time.",
                                                         width=Width.SHORT),
-    ), what="matching incidents", order="newest first")
+    ), what="matching incidents", order="newest first; the picker below offers every one")
     return rows
 
 
 def incident(found: pd.DataFrame) -> None:
+    """The chosen incident, kept in the URL as ?incident=OPS-12 so a link opens it."""
+    keys = found["issue_key"].tolist()
+    if "explorer_incident" not in st.session_state and st.query_params.get("incident") in keys:
+        st.session_state.explorer_incident = st.query_params["incident"]
     # The newest incident is often still being worked on and has nothing filed yet; the newest with
     # action items shows what the page is for.
     with_items = [i for i, n in enumerate(found["action_items"]) if n > 0]
-    key = st.selectbox("Incident to look at", found["issue_key"], index=with_items[0] if with_items else 0,
-                       key="explorer_incident", help="One of the incidents found above.")
+    key = st.selectbox("Incident to look at", keys, index=with_items[0] if with_items else 0,
+                       key="explorer_incident", help="Any of the incidents found above.")
+    _keep_in_url("incident", key)
     st.caption("The page opens on the newest incident found that has action items; choose any other above."
                if with_items else "None of the incidents found has action items, so the page opens on the newest.")
     _header(query("explorer_incident", key=key).iloc[0])
     _timeline(key)
     _action_items(key)
     _recurrences(key)
+
+
+def _keep_in_url(name: str, value: str) -> None:
+    if value:
+        st.query_params[name] = value
+    else:
+        st.query_params.pop(name, None)
 
 
 def _header(row: pd.Series) -> None:
