@@ -363,6 +363,7 @@ def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
 def test_data_health_describes_the_demo(demo_db, dashboard_on):
     dashboard_on(demo_db)
     at = open_page("app_pages/data_health.py")
+    assert any("covers all the published data; the sidebar's selection" in c.value for c in at.caption)
     assert "demo data" in at.info[0].value
     issues, incidents, quarantined = sql(demo_db, "SELECT count(*), count(*) FILTER (WHERE kind = 'incident'), "
                                                   "(SELECT count(*) FROM marts.quarantine) FROM marts.issues")[0]

@@ -9,6 +9,7 @@ import streamlit as st
 
 from datapaths import PROJECT_ROOT
 from followthrough.db import query
+from followthrough.filters import Filters
 from followthrough.style import counted
 from followthrough.text import plain
 from followthrough.views import DATETIME, ROW_LIMIT, Width, capped_table, table
@@ -16,6 +17,12 @@ from followthrough.views import DATETIME, ROW_LIMIT, Width, capped_table, table
 COUNTS = {"issues": "Issues", "incidents": "Incidents", "action_items": "Action items",
           "quarantined": "Quarantined records"}
 WHEN = "%d %b %Y %H:%M UTC"
+
+
+def scope(filters: Filters) -> None:
+    """Says that no check here follows the sidebar: a gap in the data is a gap whatever the period."""
+    st.caption(f"Every count and check on this page covers all the published data; the sidebar's selection "
+               f"({plain(filters.describe())}) applies to the other pages, not here.")
 
 
 def provenance() -> None:
