@@ -106,18 +106,19 @@ def repeats(filters: Filters) -> None:
     capped_table(rows, {
         "url": issue_link("Repeat"),
         "summary": "Summary",
-        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
-        "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME,
-                                                      width=Width.DATETIME),
+        # What it repeats and whether fixes were open first: at a 1400-pixel window the columns after scroll.
         "earlier_url": issue_link("Repeats", help="The earlier incident it repeats."),
-        "earlier_summary": "Earlier summary",
-        "days_between": st.column_config.NumberColumn("Days between", format="%.1f", width=Width.NUMBER),
-        "evidence": st.column_config.TextColumn("Why a repeat", help=REPEAT_HELP, width=Width.STATUS),
         "recurred_while_open": st.column_config.CheckboxColumn(
             "Earlier items open", width=Width.NUMBER,
             help="Action items of the earlier incident were still open when it came back."),
         "earlier_open_item_keys": st.column_config.TextColumn(
             "Which items", help="The earlier incident's action items that were open at the time.",
             width=Width.NAME),
+        "evidence": st.column_config.TextColumn("Why a repeat", help=REPEAT_HELP, width=Width.STATUS),
+        "severity": st.column_config.TextColumn("Severity", width=Width.SHORT),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "created_at": st.column_config.DatetimeColumn("Opened (UTC)", format=DATETIME,
+                                                      width=Width.DATETIME),
+        "earlier_summary": "Earlier summary",
+        "days_between": st.column_config.NumberColumn("Days between", format="%.1f", width=Width.NUMBER),
     }, what="repeats", order="newest first")

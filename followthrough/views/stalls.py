@@ -48,19 +48,20 @@ def stalled(filters: Filters) -> None:
     capped_table(rows, {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
-        "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
+        # Whose it is and what it costs first: at a 1400-pixel window the columns after them scroll.
+        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
+        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
         "days_without_movement": st.column_config.NumberColumn(
             "Days unchanged", width=Width.NUMBER,
             help="Days without movement: whole days since its last status change (or since it was filed) at "
                  "the period's end."),
         "incidents_while_open": st.column_config.NumberColumn(
-            "Incidents since filed", width=Width.NAME,
+            "Incidents since filed", width=Width.NUMBER,
             help="Incidents on its service since it was filed, up to its close or the as-of time: its cost "
                  "of delay."),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
         "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
-        "team": st.column_config.TextColumn("Team", width=Width.SHORT),
         "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
     }, what="stalled items", order="longest without movement first, then most incidents since filed")
     _cost_of_delay(rows)
@@ -151,12 +152,12 @@ def _open_item_columns() -> dict:
     return {
         "url": issue_link("Item"),
         "summary": "Summary",
-        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
         "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
         "team": st.column_config.TextColumn("Team", width=Width.SHORT),
-        "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
         "days_open": st.column_config.NumberColumn("Days open", help="Whole days open at the period's end.",
                                                    width=Width.SHORT),
+        "status": st.column_config.TextColumn("Status", width=Width.STATUS),
+        "service": st.column_config.TextColumn("Service", width=Width.NAME),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
         "is_stalled": st.column_config.CheckboxColumn("Stalled", width=Width.SHORT),
     }
