@@ -466,7 +466,7 @@ class RawStore:
 
     def history_ids(self, load_id: int, issue_ids: list[str]) -> list[tuple[str, str]]:
         """(issue id, history id) of the histories stored apart for these issues, as `load_id` compares."""
-        return self.con.execute(f"SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
+        return self.con.execute("SELECT issue_id, payload ->> 'id' FROM raw_changelogs "
                                 "WHERE issue_id IN (SELECT unnest($ids::VARCHAR[])) AND load_id IN (SELECT unnest($compared::BIGINT[]))",
                                 {"ids": issue_ids, "compared": self._compared(load_id)}).fetchall()
 

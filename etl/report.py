@@ -18,7 +18,6 @@ _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 
 def report_command(quarter: str, out: Path, severity: list[str], service: list[str], team: list[str]) -> int:
     # Streamlit's caches warn that no app is running, which is how this command runs them.
-    import streamlit
     from streamlit.logger import set_log_level
     set_log_level(logging.ERROR)
     from followthrough import review

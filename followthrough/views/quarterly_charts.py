@@ -37,7 +37,7 @@ def _item_measures(quarter) -> dict:
 
 
 @cached_figure
-def _severity_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
+def _severity_chart(now: pd.Series, before: pd.Series, quarter):
     rows = pd.DataFrame([{"quarter": label, "severity": severity, "incidents": row[column]}
                          for label, row in ((quarter.previous_label, before), (quarter.label, now))
                          for severity, column in SEVERITY_COLUMNS.items()])
@@ -48,7 +48,7 @@ def _severity_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
 
 
 @cached_figure
-def _items_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
+def _items_chart(now: pd.Series, before: pd.Series, quarter):
     rows = pd.DataFrame([{"quarter": label, "measure": name, "items": row[column]}
                          for label, row in ((quarter.previous_label, before), (quarter.label, now))
                          for column, name in _item_measures(quarter).items()])
@@ -58,13 +58,8 @@ def _items_chart(now: pd.Series, before: pd.Series, quarter: Quarter):
     return layout(fig, x_title="", y_title="action items")
 
 
-def _curves(selection: Filters, previous: Filters, quarter: Quarter) -> pd.DataFrame:
-    return pd.concat([query("quarterly_km_curve", **previous.params()).assign(quarter=quarter.previous_label),
-                      query("quarterly_km_curve", **selection.params()).assign(quarter=quarter.label)])
-
-
 @cached_figure
-def _time_to_done_chart(curves: pd.DataFrame, quarter: Quarter):
+def _time_to_done_chart(curves: pd.DataFrame, quarter):
     fig = px.line(curves, x="days", y="done_share", color="quarter", line_shape="hv", custom_data=["at_risk"],
                   color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
     fig.update_traces(hovertemplate=DONE_HOVER)

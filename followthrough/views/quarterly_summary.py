@@ -51,7 +51,7 @@ def _costliest_sentence(stalled: pd.DataFrame) -> str:
     return f"{lead}: {'; '.join(top)}."
 
 
-def _incidents_sentence(now, before, quarter: Quarter) -> str:
+def _incidents_sentence(now, before, quarter) -> str:
     sev1 = f"{number(now['sev1'])} SEV-1" if now["sev1"] else "no SEV-1"
     return (f"{counted(now['incidents'], 'incident')} ({sev1}) in {quarter.shown_label}, "
             f"{_compare(now['incidents'], before['incidents'], number, quarter.previous_label)}.")
