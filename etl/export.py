@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from datapaths import published_path
+from etl.durable import alive, fsync
 from etl.errors import UserError
 from etl.export_schema import Exported, schema_markdown
 
@@ -46,9 +47,9 @@ def export(target: Path, fmt: str = "parquet", force: bool = False) -> ExportRes
         work.mkdir()
         tables, as_of = _write(source, work, fmt)
         for written in (*work.iterdir(), work):
-            _fsync(written)
+            fsync(written)
         _swap(work, target)
-        _fsync(target.parent)
+        fsync(target.parent)
     except (duckdb.Error, OSError) as exc:
         raise UserError(f"could not write the export ({_first_line(exc)}); if the disk is full, free some "
                         f"space and run again ({target} was left as it was)") from None
@@ -123,26 +124,8 @@ def _remove_abandoned(target: Path) -> None:
     """An export killed mid-way leaves its temporary folder behind; the pid in its name tells."""
     for leftover in target.parent.glob(f".export-*-{target.name}"):
         pid = leftover.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ import duckdb
 from datapaths import published_path
 from etl.config import Config
 from etl.config_tables import config_tables, schema_ddl
+from etl.durable import alive, fsync
 from etl.errors import UserError
 from etl.rawstore import RawStore
 from etl.runner import MODELS_DIR, ModelError, run_models
@@ -56,9 +57,9 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
         con.execute("USE raw")
         con.execute("DETACH build")
         attached = False
-        _fsync(build)
+        fsync(build)
         os.replace(build, target)
-        _fsync(target.parent)
+        fsync(target.parent)
     except (duckdb.Error, OSError, ModelError) as exc:
         raise UserError(f"publishing failed and {target} was left as it was: {_first_line(exc)}") from None
     finally:
@@ -84,18 +85,8 @@ def _remove_abandoned_builds(target: Path) -> None:
     """A build killed mid-way (kill -9, power loss) leaves its file behind; its pid tells."""
     for leftover in target.parent.glob(f".build-*-{target.name}"):
         pid = leftover.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             _remove(leftover)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _discard_build(con: duckdb.DuckDBPyConnection) -> None:
@@ -105,14 +96,6 @@ def _discard_build(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("DETACH DATABASE IF EXISTS build")
     except duckdb.Error:
         pass
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:
