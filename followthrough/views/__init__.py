@@ -2,16 +2,20 @@
 
 The helpers here keep the pages alike: tables are capped and say so, keep their keys, names, dates
 and numbers in view, show a dash for a missing value and shares as the headlines do, Jira issues
-are links that read as their key, and every chart gets the same toolbar.
+are links that read as their key and open the Incident explorer (Jira is a click further, from
+there), and every chart gets the same toolbar.
 """
 from __future__ import annotations
 
 import functools
 import html
+import re
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
+from followthrough.db import query
 from followthrough.style import PLOTLY_CONFIG, percent
 
 # Tables ship at most this many rows to the browser; the queries return the total beside them.
@@ -41,9 +45,35 @@ class Width:
     NAMED = {"small": 75, "medium": 200, "large": 400}
 
 
-def issue_link(label: str = "Issue", help: str | None = None):
-    """A Jira browse URL shown as the issue key it ends with."""
-    return st.column_config.LinkColumn(label, display_text=r"/browse/([^/?#]+)$", help=help, width=Width.KEY)
+# The Incident explorer's address (app.py's page of app_pages/explorer.py), relative so that it
+# also works under a base path; ?incident= opens an incident, &item= names the item that led there.
+EXPLORER = "explorer"
+_JIRA_KEY = re.compile(r"/browse/([^/?#]+)$")
+# Shows the key an address ends with: a Jira one, or the explorer's incident or item.
+_SHOWN_KEY = r"(?:/browse/|[?&]incident=|&item=)([^/?#&]+)$"
+
+
+def issue_link(label: str = "Issue", help: str | None = None, *, to_jira: bool = False):
+    """A Jira issue's column, shown as its key. It opens the Incident explorer on the incident (an
+    action item's: the incident it was filed for; see table()), or with `to_jira`, Jira itself."""
+    return st.column_config.LinkColumn(label, display_text=_JIRA_KEY.pattern if to_jira else _SHOWN_KEY,
+                                       help=help, width=Width.KEY)
+
+
+def explorer_url(incident: str, item: str | None = None) -> str:
+    return f"{EXPLORER}?incident={quote(incident, safe='')}" + (f"&item={quote(item, safe='')}" if item else "")
+
+
+def _to_explorer(urls: pd.Series) -> pd.Series:
+    """Jira addresses as explorer addresses: an incident opens itself, an action item the incident it
+    was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link."""
+    keys = urls.map(lambda u: m[1] if isinstance(u, str) and (m := _JIRA_KEY.search(u)) else None)
+    wanted = sorted({k for k in keys if k})
+    if not wanted:
+        return urls
+    opens = {k: i for k, i in query("explorer_opens", keys=wanted).itertuples(index=False) if pd.notna(i)}
+    return pd.Series([explorer_url(opens[k], None if opens[k] == k else k) if k in opens else u
+                      for k, u in zip(keys, urls)], index=urls.index, dtype=object)
 
 
 def action_item_columns(period: str) -> dict:
@@ -112,6 +142,10 @@ def table(rows: pd.DataFrame, columns: dict) -> None:
     (a NumberColumn with format "percent") reads as style.percent writes it in the headlines."""
     columns = {c: st.column_config.TextColumn(config) if isinstance(config, str) else config
                for c, config in columns.items()}
+    explored = [c for c, config in columns.items()
+                if config.get("type_config", {}).get("display_text") == _SHOWN_KEY and c in rows.columns]
+    if explored:
+        rows = rows.assign(**{c: _to_explorer(rows[c]) for c in explored})
     summaries = [c for c, config in columns.items() if _is_summary(c) and config.get("width") is None]
     others = sum(_width(config) for c, config in columns.items() if c not in summaries)
     if summaries:
