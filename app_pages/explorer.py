@@ -8,6 +8,4 @@ from followthrough.views import explorer
 filters = active_filters()
 st.title("Incident explorer")
 st.caption(plain(filters.describe()))
-found = explorer.search(filters)
-if found is not None:
-    explorer.incident(found)
+explorer.incident(explorer.search(filters))

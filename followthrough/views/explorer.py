@@ -2,6 +2,9 @@
 and the incidents it repeated or that repeated it."""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -14,24 +17,31 @@ from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, Width, ca
                                  issue_link, table)
 
 STATUSES = {"all": "All", "open": "Open", "resolved": "Resolved"}
+SCOPES = {"selection": "The sidebar's period and filters", "all": "All incidents"}
 
 
-def search(filters: Filters) -> pd.DataFrame | None:
+def search(filters: Filters) -> pd.DataFrame:
     """The search box and every incident it finds (the table shows the first ROW_LIMIT, the picker
-    below offers them all); None when nothing matches. The search is kept in the URL as ?q=."""
+    below offers them all), in the sidebar's selection or among all incidents. The search is kept in
+    the URL as ?q=, the scope as ?in=all."""
     if "explorer_text" not in st.session_state:
         st.session_state.explorer_text = st.query_params.get("q", "")
+        st.session_state.explorer_scope = "all" if st.query_params.get("in") == "all" else "selection"
     text_col, status_col = st.columns([3, 1])
     text = text_col.text_input("Search", key="explorer_text", help="Matches the key or the summary, in any case.",
                                placeholder="A key such as OPS-12, or words from the summary")
     status = status_col.radio("Status", list(STATUSES), format_func=STATUSES.get, horizontal=True,
                               key="explorer_status")
+    scope = st.radio("Look in", list(SCOPES), format_func=SCOPES.get, horizontal=True, key="explorer_scope",
+                     help="All incidents: every one in the published data, whatever the sidebar says.")
     _keep_in_url("q", text.strip())
-    rows = query("explorer_search", **filters.params(), text=text.strip(), status=status, limit=None)
+    _keep_in_url("in", "all" if scope == "all" else "")
+    within = filters if scope == "selection" else everything(filters)
+    rows = query("explorer_search", **within.params(), text=text.strip(), status=status, limit=None)
     if rows.empty:
-        st.info("No incident matches. Clear the search, choose another status, or widen the period and "
-                "filters in the sidebar.")
-        return None
+        st.info("No incident matches. Clear the search, choose another status, look in all incidents, or "
+                "widen the period and filters in the sidebar.")
+        return rows
     capped_table(rows.head(ROW_LIMIT), incident_columns(
         days_to_resolve=DAYS_TO_RESOLVE,
         action_items=st.column_config.NumberColumn("Action items", width=Width.SHORT),
@@ -41,23 +51,44 @@ def search(filters: Filters) -> pd.DataFrame | None:
     return rows
 
 
-def incident(found: pd.DataFrame) -> None:
-    """The chosen incident, kept in the URL as ?incident=OPS-12 so a link opens it."""
+def everything(filters: Filters) -> Filters:
+    """Every incident ever filed, whatever the sidebar's period and filters."""
+    return replace(filters, start=date(1, 1, 1), end=filters.as_of.date(), severity=(), service=(), team=())
+
+
+def incident(found: pd.DataFrame) -> str | None:
+    """The chosen incident, kept in the URL as ?incident=OPS-12 so a link opens it: a linked
+    incident opens whatever the search and the sidebar's period. Returns its key, None if none."""
     keys = found["issue_key"].tolist()
-    if "explorer_incident" not in st.session_state and st.query_params.get("incident") in keys:
-        st.session_state.explorer_incident = st.query_params["incident"]
+    linked = st.query_params.get("incident")
+    if linked and linked not in keys:
+        if query("explorer_incident", key=linked).empty:
+            st.warning(f"The link asks for {plain(linked)}, which is no incident in the published data.")
+        else:
+            keys.insert(0, linked)
+            st.caption(f"{plain(linked)}, which the link opens, is not among the incidents found; the picker "
+                       "offers it first.")
+    if not keys:
+        return None
     # The newest incident is often still being worked on and has nothing filed yet; the newest with
     # action items shows what the page is for.
-    with_items = [i for i, n in enumerate(found["action_items"]) if n > 0]
-    key = st.selectbox("Incident to look at", keys, index=with_items[0] if with_items else 0,
-                       key="explorer_incident", help="Any of the incidents found above.")
+    with_items = found.loc[found["action_items"] > 0, "issue_key"].tolist()
+    if st.session_state.get("explorer_incident") not in keys:
+        st.session_state.explorer_incident = linked if linked in keys else (with_items or keys)[0]
+    key = st.selectbox("Incident to look at", keys, key="explorer_incident", help="Any of the incidents found above.")
     _keep_in_url("incident", key)
-    st.caption("The page opens on the newest incident found that has action items; choose any other above."
-               if with_items else "None of the incidents found has action items, so the page opens on the newest.")
+    item = st.query_params.get("item")
+    if item and key == linked:
+        st.caption(f"Opened from action item {plain(item)}, filed for this incident.")
+    else:
+        st.query_params.pop("item", None)
+        st.caption("The page opens on the newest incident found that has action items; choose any other above."
+                   if with_items else "None of the incidents found has action items, so the page opens on the newest.")
     _header(query("explorer_incident", key=key).iloc[0])
     _timeline(key)
     _action_items(key)
     _recurrences(key)
+    return key
 
 
 def _keep_in_url(name: str, value: str) -> None:
@@ -104,7 +135,7 @@ def _action_items(key: str) -> None:
                 "page shows how items are tied to incidents.")
         return
     table(rows, {
-        "url": issue_link("Item"),
+        "url": issue_link("Item", to_jira=True),
         "summary": "Summary",
         "state": st.column_config.TextColumn("State", width=Width.SHORT),
         "class": st.column_config.TextColumn("Class", width=Width.SHORT),
