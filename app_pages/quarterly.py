@@ -10,6 +10,7 @@ review = quarterly.pick_quarter(filters)
 if review and quarterly.headline(review):
     quarterly.summary(review)
     quarterly.charts(review)
+    quarterly.targets(review)
     quarterly.stalled(review)
     quarterly.services_table(review)
     quarterly.rows_behind(review)

@@ -68,6 +68,15 @@ FIGURES = (
            "Aalen-Johansen estimate for the {period}'s action items, dropping a competing outcome."),
     Figure("done_within_90", "Done within 90 days", "share", "higher",
            "Aalen-Johansen estimate for the {period}'s action items, dropping a competing outcome."),
+    Figure("target_attainment", "On target by {period} end", "share", "higher",
+           "Of the {period}'s action items decided by its end (done, or open past their target), the share "
+           "done by their target. Targets are days by class and severity ([targets]); an item whose target "
+           "is still ahead is not counted either way, and a dropped one is neither met nor missed."),
+    Figure("strategic_target_attainment", "Strategic on target by {period} end", "share", "higher",
+           "Target attainment of the {period}'s strategic action items alone."),
+    Figure("items_past_target", "Past target at {period} end", "count", "lower",
+           "Action items filed in the {period} and open at its end with their target passed. See "
+           "Follow-through for whose they are."),
 )
 BY_COLUMN = {f.column: f for f in FIGURES}
 

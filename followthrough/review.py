@@ -21,10 +21,12 @@ from followthrough.figures import FIGURES, Figure, not_reached
 from followthrough.filters import Filters
 from followthrough.style import figure_text, number, percent
 from followthrough.views import Width, issue_link, quarterly_charts, quarterly_summary
+from followthrough.views.targets import ATTAINMENT_COLUMNS, grouped
 
 # Rows of a long table the Markdown and HTML show before pointing to its CSV file.
 SHOWN_ROWS = 15
 
+TARGETS_TITLE = "Follow-up targets by class and severity"
 # The titles are the reports' column titles too (see _report_table).
 STALLED_COLUMNS = {
     "url": issue_link("Item"),
@@ -40,6 +42,10 @@ STALLED_COLUMNS = {
     "cost_of_delay": st.column_config.NumberColumn(
         "Cost of delay", format="%.0f", width=Width.NUMBER,
         help="Those incidents weighted by severity ([cost_of_delay]); the table is sorted by it."),
+    "risk": st.column_config.TextColumn("Risk", width=Width.NAMED["medium"],
+                                        help="What the item says happens if it is not done ([risk])."),
+    "missing_risk": st.column_config.CheckboxColumn("No risk stated", width=Width.SHORT,
+                                                    help="A strategic item that states no risk."),
     "status": st.column_config.TextColumn("Status now", width=Width.STATUS),
     "moved_since": st.column_config.CheckboxColumn(
         "Moved since", width=Width.SHORT, help="Its status has changed since the quarter's end: stalled then, "
@@ -107,6 +113,7 @@ class Review:
     before: pd.Series
     services: pd.DataFrame
     stalled: pd.DataFrame
+    targets: pd.DataFrame
     incidents: pd.DataFrame
     items: pd.DataFrame
     curves: pd.DataFrame
@@ -135,6 +142,7 @@ def gather(quarter: Quarter, filters: Filters) -> Review:
                   query("period_figures", **params).iloc[0], query("period_figures", **previous.params()).iloc[0],
                   query("quarterly_recurring_services", **params, limit=None),
                   query("quarterly_stalled", **params, limit=None),
+                  grouped(query("targets_attainment", **params)),
                   query("quarterly_incidents", **params, limit=None),
                   query("period_action_items", **params, limit=None), curves)
 
@@ -200,6 +208,8 @@ def figures_table(review: Review) -> pd.DataFrame:
 
 def report_tables(review: Review) -> list[export.Table]:
     return [export.Table("Figures", figures_table(review)),
+            # One row per class and severity: bounded, so always shown whole.
+            _report_table(TARGETS_TITLE, review.targets, ATTAINMENT_COLUMNS, shown=len(review.targets)),
             _report_table("Stalled strategic items", review.stalled, STALLED_COLUMNS),
             _report_table("Services that recur most", review.services, SERVICE_COLUMNS)]
 
@@ -211,7 +221,7 @@ def csv_tables(review: Review) -> list[export.Table]:
     values = pd.DataFrame({"figure": [f.column for f in FIGURES],
                            q.label: [_value(f, review.now) for f in FIGURES],
                            q.previous_label: [_value(f, review.before) for f in FIGURES]}, dtype=object)
-    return [export.Table("figures", values)] + [
+    return [export.Table("figures", values), export.Table(TARGETS_TITLE.lower(), review.targets)] + [
         export.Table(name, rows.drop(columns="total_rows"))
         for name, rows in (("stalled strategic items", review.stalled), ("services that recur most", review.services),
                            ("incidents", review.incidents), ("action items", review.items))]
@@ -222,15 +232,15 @@ def _value(figure: Figure, row: pd.Series):
     return int(value) if figure.unit == "count" else value
 
 
-def _report_table(title_: str, rows: pd.DataFrame, columns: dict) -> export.Table:
+def _report_table(title_: str, rows: pd.DataFrame, columns: dict, shown: int = SHOWN_ROWS) -> export.Table:
     """The rows as the page shows them: the same columns, titles and number formats, keys linked
-    to Jira; a long table shows its first SHOWN_ROWS and names the CSV file holding them all."""
+    to Jira; a long table shows its first `shown` rows and names the CSV file holding them all."""
     shown_columns = [c for c in columns if c != "url"]
     links = (("issue_key", "url"), ("incident_key", "incident_url"))
     keyed = (["issue_key", "url"] if "url" in columns else []) + (
         ["incident_url"] if "incident_key" in columns and "incident_url" in rows.columns else [])
     titles = {c: config["label"] if isinstance(config, dict) else config for c, config in columns.items()}
-    first = rows.head(SHOWN_ROWS)
+    first = rows.head(shown)
     rest = len(rows) - len(first)
     note = (f"The first {len(first):,}, and {rest:,} more in {export.csv_name(title_)}." if rest
             else "None." if rows.empty else "")

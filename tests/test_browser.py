@@ -381,8 +381,8 @@ def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(serv
         archive = download("Tables as CSV (zip)", tmp_path)
         with zipfile.ZipFile(archive) as zipped:
             assert sorted(zipped.namelist()) == sorted(
-                ["figures.csv", "stalled-strategic-items.csv", "services-that-recur-most.csv", "incidents.csv",
-                 "action-items.csv"])
+                ["figures.csv", "follow-up-targets-by-class-and-severity.csv", "stalled-strategic-items.csv",
+                 "services-that-recur-most.csv", "incidents.csv", "action-items.csv"])
             downloaded = {name: zipped.read(name) for name in zipped.namelist()}
 
         # `etl report` writes the very files the downloads give.

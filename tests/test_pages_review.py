@@ -143,7 +143,7 @@ def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_d
         "Markdown, for an email or wiki", "HTML page with the charts", "Tables as CSV (zip)"]
 
     # Every stalled strategic item, not the first few, costliest delay first.
-    stalled = at.dataframe[0].value
+    stalled = next(t.value for t in at.dataframe if "cost_of_delay" in t.value.columns)
     counted = sql(demo_db, "SELECT strategic_stalled FROM marts.period_figures({'start': ?, 'end': ?, "
                            "'severity': [], 'service': [], 'team': []})", list(Q3))[0][0]
     assert len(stalled) == counted > 0
@@ -409,3 +409,18 @@ def test_missing_database_is_explained(tmp_path, dashboard_on):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert "No published database" in at.info[0].value
+
+
+def test_quarterly_holds_its_targets_by_class_and_severity(demo_db, dashboard_on):
+    """The targets table adds up to the headline attainment, counted here from marts.targets_at."""
+    dashboard_on(demo_db)
+    at = open_page("app_pages/quarterly.py")
+    targets = next(t.value for t in at.dataframe if "attainment" in t.value.columns)
+    total = targets[targets["group"] == "All items"].iloc[0]
+    met, decided, past = sql(demo_db, "SELECT count(*) FILTER (WHERE met_target), count(met_target), "
+                                      "count(*) FILTER (WHERE is_breached) FROM marts.targets_at(?) "
+                                      "WHERE created_at >= ? AND created_at < ?", [Q3[1], *Q3])[0]
+    assert (total["met"], total["decided"], total["breached"]) == (met, decided, past)
+    assert metric(at, "On target by quarter end").value == percent(met / decided)
+    assert metric(at, "Past target at quarter end").value == f"{past:,}"
+    assert set(targets["group"]) >= {"strategic, all severities", "operational, all severities"}

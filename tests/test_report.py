@@ -128,7 +128,15 @@ def recomputed(csv: dict) -> dict:
         "strategic_stalled": len(csv["stalled-strategic-items.csv"]),
         "median_days_to_done": done.loc[done["done_share"] >= 0.5 - 1e-12, "t"].min(),
         "done_within_30": within(30), "done_within_60": within(60), "done_within_90": within(90),
+        "target_attainment": attainment(items),
+        "strategic_target_attainment": attainment(items[items["class"] == "strategic"]),
+        "items_past_target": items["is_past_target"].sum(),
     }
+
+
+def attainment(items: pd.DataFrame) -> float:
+    decided = items["met_target"].dropna().astype(bool)
+    return decided.sum() / len(decided)
 
 
 def test_every_figure_is_recomputed_from_the_csv_files(pack):
@@ -166,7 +174,8 @@ def summary_of(md: str) -> list[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return set(re.findall(r"\d[\d,]*(?:\.\d+)?", text))
+    # A thousands separator sits between digits; a comma after a number ends the clause.
+    return set(re.findall(r"\d(?:[\d,]*\d)?(?:\.\d+)?", text))
 
 
 def unescaped(text: str) -> str:
@@ -207,3 +216,39 @@ def test_a_running_quarter_is_compared_with_as_many_days_and_says_to_date(big_de
                        "'end': TIMESTAMP '2026-08-01', 'severity': [], 'service': [], 'team': []})").fetchone()
     con.close()
     assert (int(figures.loc["incidents", "2026 Q3, days 1–31"]), int(figures.loc["items_filed", "2026 Q3, days 1–31"])) == july
+
+
+# -- targets and risks (issue 13) -----------------------------------------------------------------
+
+def test_the_pack_holds_targets_by_class_and_severity_as_the_items_add_up(pack):
+    targets, items = pack["csv"]["follow-up-targets-by-class-and-severity.csv"], pack["csv"]["action-items.csv"]
+    cells = targets[targets["total_level"] == 0].set_index(["class", "severity"])
+    assert len(cells) >= 4
+    for (cls, severity), row in cells.iterrows():
+        group = items[(items["class"] == cls) & (items["severity"].fillna("(none)") == severity)]
+        assert row["items"] == len(group), (cls, severity)
+        assert row["met"] == (group["met_target"] == True).sum(), (cls, severity)  # noqa: E712
+        assert row["breached"] == group["is_past_target"].sum(), (cls, severity)
+    total = targets[targets["total_level"] == 2].iloc[0]
+    figures = pack["csv"]["figures.csv"].set_index("figure")["2026 Q3"]
+    assert float(figures["target_attainment"]) == pytest.approx(total["attainment"])
+    md = unescaped(pack["md"])
+    section = md.split("## Follow-up targets by class and severity")[1].split("\n## ")[0]
+    assert "| Class and severity | Items | Decided | Met | Missed | Attainment |" in section
+    assert f"| All items | {total['items']} | {total['decided']} | {total['met']} |" in section
+    summary = " ".join(summary_of(md))
+    assert "were done by their target" in summary
+
+
+def test_stalled_items_carry_their_risk_and_the_missing_ones_are_flagged(pack):
+    stalled = pack["csv"]["stalled-strategic-items.csv"]
+    assert stalled["risk"].notna().any() and stalled["missing_risk"].any()
+    assert (stalled["missing_risk"] == stalled["risk"].isna()).all()
+    section = unescaped(pack["md"]).split("## Stalled strategic items")[1].split("\n## ")[0]
+    header = next(line for line in section.splitlines() if line.startswith("| Key"))
+    assert "| Risk | No risk stated |" in header
+    stated = stalled[stalled["risk"].notna()].head(15)
+    shown = stalled.head(15)
+    if stated.index.isin(shown.index).any():
+        first = stated[stated.index.isin(shown.index)].iloc[0]
+        assert first["risk"].split("\n")[0][:30] in section

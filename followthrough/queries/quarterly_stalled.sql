@@ -2,7 +2,8 @@
 -- for the quarter still running), costliest first: the cost of delay (marts.stalled_delay: the
 -- incidents on its service since it was filed, weighted), then the incidents, then the days
 -- without a status change. At most $limit (NULL: all); total_rows counts them all. Their status is
--- today's; moved_since says it changed after the end.
+-- today's; moved_since says it changed after the end. risk is what the item states would happen
+-- if it is not done ([risk]); missing_risk flags a strategic item that states none.
 with
 
 cost as (
@@ -14,6 +15,8 @@ cost as (
 select
     a.issue_key,
     a.summary,
+    a.risk,
+    a.missing_risk,
     coalesce(a.owner, 'no owner') as owner,
     a.team,
     a.days_without_status_change,
@@ -29,7 +32,7 @@ select
     a.due_date,
     a.url,
     count(*) over () as total_rows
-from marts.selected_action_items($sel) as a
+from marts.selected_targets($sel) as a
 left join cost as c using (issue_key)
 left join marts.incidents as n on n.issue_key = a.incident_key
 where a.class = 'strategic' and a.is_stalled

@@ -15,6 +15,7 @@ from followthrough.style import change
 from followthrough.text import plain
 from followthrough.views import (ACTION_ITEM_ORDER, DAYS_TO_RESOLVE, ROW_LIMIT, action_item_columns, capped_table,
                                  chart, incident_columns, table)
+from followthrough.views.targets import ATTAINMENT_COLUMNS
 
 INCIDENT_COLUMNS = incident_columns(days_to_resolve=DAYS_TO_RESOLVE)
 ITEM_COLUMNS = action_item_columns("quarter")
@@ -95,6 +96,16 @@ def charts(review: Review) -> None:
 
 
 # -- tables -----------------------------------------------------------------------------------
+
+def targets(review: Review) -> None:
+    st.subheader("Follow-up targets")
+    if review.targets.empty:
+        st.info("No action item was filed in the quarter.")
+    else:
+        st.caption("Items done by their target, of those decided at the quarter's end (done, or open past their "
+                   "target), by class and the incident's severity ([targets] in the configuration).")
+        table(review.targets, ATTAINMENT_COLUMNS)
+
 
 def stalled(review: Review) -> None:
     st.subheader("Stalled strategic items")

@@ -20,6 +20,7 @@ def sentences(now: pd.Series, before: pd.Series, services: pd.DataFrame, stalled
     return [s for s in (
         _biggest_changes(now, before, than), _incidents_sentence(now, before, quarter),
         _resolve_sentence(now, before, than), _items_sentence(now, before, end, than), _close_sentence(now),
+        _targets_sentence(now, before, end, than),
         _recurrence_sentence(now, before, than), _top_services_sentence(services),
         _stalled_sentence(now, before, end, than), _costliest_sentence(stalled)) if s]
 
@@ -46,7 +47,8 @@ def _costliest_sentence(stalled: pd.DataFrame) -> str:
         return ""
     top = [f"{r.issue_key} ({r.owner}, {'no team' if pd.isna(r.team) else r.team}): {counted(r.days_without_status_change, 'day')} "
            f"without movement, {counted(r.incidents_since, 'incident')} on its service since it was filed, "
-           f"cost of delay {number(r.cost_of_delay)}" for r in stalled.head(3).itertuples()]
+           f"cost of delay {number(r.cost_of_delay)}{', no risk stated' if r.missing_risk else ''}"
+           for r in stalled.head(3).itertuples()]
     lead = "The costliest stalled strategic item" if len(top) == 1 else "The costliest stalled strategic items"
     return f"{lead}: {'; '.join(top)}."
 
@@ -94,6 +96,21 @@ def _close_sentence(now) -> str:
     if not within:
         return f"No action item filed in the quarter has been followed for 30 days yet; {median}."
     return f"Of the action items filed in the quarter, {' and '.join(within)} were done; {median}."
+
+
+def _targets_sentence(now, before, end: str, than: str) -> str:
+    if now["items_filed"] == 0:
+        return ""
+    past = (f"{counted(now['items_past_target'], 'item')} {_were(now['items_past_target'])} open past their target"
+            if now["items_past_target"] else "none was open past its target")
+    if _missing(now["target_attainment"]):
+        return (f"No action item filed in the quarter had been done or passed its target {end}, so there is "
+                f"no target attainment yet; {past}.")
+    strategic = ("" if _missing(now["strategic_target_attainment"])
+                 else f" (strategic items {percent(now['strategic_target_attainment'])})")
+    return (f"Of the action items decided {end} (done, or open past their target), "
+            f"{percent(now['target_attainment'])}{strategic} were done by their target, "
+            f"{_compare(now['target_attainment'], before['target_attainment'], percent, than)}; {past}.")
 
 
 def _stalled_sentence(now, before, end: str, than: str) -> str:

@@ -18,6 +18,26 @@ ATTAINMENT_HELP = ("Items done by their target, of the items decided: done, or o
                    "item whose target is still ahead is not counted either way.")
 
 
+# Follow-through and the quarterly review's pack show attainment by class and severity with these.
+ATTAINMENT_COLUMNS = {
+    "group": st.column_config.TextColumn("Class and severity", width=Width.NAME),
+    "items": st.column_config.NumberColumn("Items", width=NARROW),
+    "decided": st.column_config.NumberColumn("Decided", width=NARROW, help="Done, or open past their target."),
+    "met": st.column_config.NumberColumn("Met", width=NARROW, help="Done by their target."),
+    "missed": st.column_config.NumberColumn("Missed", width=NARROW, help="Done after their target, or open past it."),
+    "attainment": st.column_config.NumberColumn("Attainment", format="percent", width=Width.NUMBER,
+                                                help=ATTAINMENT_HELP),
+    "breached": st.column_config.NumberColumn("Past target", width=NARROW,
+                                              help="Open at the period's end, target passed."),
+    "near_target": st.column_config.NumberColumn("Near target", width=NARROW),
+    "dropped": st.column_config.NumberColumn("Dropped", width=NARROW,
+                                             help="Closed as dropped ([action_items].dropped_resolutions): "
+                                                  "a decision, neither met nor missed."),
+    "without_target": st.column_config.NumberColumn(
+        "No target", width=NARROW, help="Their incident has no severity, so [targets] sets none."),
+}
+
+
 def _attainment(filters: Filters) -> pd.DataFrame:
     return query("targets_attainment", **filters.params())
 
@@ -49,31 +69,17 @@ def follow_through(filters: Filters) -> None:
     if rows.empty:
         st.info("No action item was filed in this period with these filters.")
         return
-    rows = rows.assign(group=[_group(level, cls, severity) for level, cls, severity
-                              in zip(rows["total_level"], rows["class"], rows["severity"])])
-    table(rows, {
-        "group": st.column_config.TextColumn("Class and severity", width=Width.NAME),
-        "items": st.column_config.NumberColumn("Items", width=NARROW),
-        "decided": st.column_config.NumberColumn("Decided", width=NARROW,
-                                                 help="Done, or open past their target."),
-        "met": st.column_config.NumberColumn("Met", width=NARROW, help="Done by their target."),
-        "missed": st.column_config.NumberColumn("Missed", width=NARROW,
-                                                help="Done after their target, or open past it."),
-        "attainment": st.column_config.NumberColumn("Attainment", format="percent", width=Width.NUMBER,
-                                                    help=ATTAINMENT_HELP),
-        "breached": st.column_config.NumberColumn("Past target", width=NARROW,
-                                                  help="Open at the period's end, target passed."),
-        "near_target": st.column_config.NumberColumn("Near target", width=NARROW),
-        "dropped": st.column_config.NumberColumn("Dropped", width=NARROW,
-                                                 help="Closed as dropped ([action_items].dropped_resolutions): "
-                                                      "a decision, neither met nor missed."),
-        "without_target": st.column_config.NumberColumn(
-            "No target", width=NARROW, help="Their incident has no severity, so [targets] sets none."),
-    })
+    table(grouped(rows), ATTAINMENT_COLUMNS)
     st.caption("Targets are days from filing by class and the incident's severity ([targets] in the "
                "configuration); states are taken at the period's end.")
     _items(filters, "breached", "Past target, and whose", "No open item was past its target at the period's end.")
     _items(filters, "near", "Near target", "No open item was near its target at the period's end.")
+
+
+def grouped(rows: pd.DataFrame) -> pd.DataFrame:
+    """marts.target_attainment's rows with the name of the group each counts."""
+    return rows.assign(group=[_group(level, cls, severity) for level, cls, severity
+                              in zip(rows["total_level"], rows["class"], rows["severity"])])
 
 
 def _group(level: int, cls: str, severity: str) -> str:

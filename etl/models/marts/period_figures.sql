@@ -4,7 +4,8 @@
 -- Time to resolve is the Kaplan-Meier estimate for the period's incidents, the unresolved ones
 -- censored at the as-of time. Items are counted done or dropped by the period's end; time to done is the
 -- Aalen-Johansen estimate for the period's items followed up to the as-of time, dropping being a
--- competing outcome (marts.km_summary).
+-- competing outcome (marts.km_summary). Target attainment is items done by their target over the
+-- items decided by the period's end (marts.targets_at): done, or open past their target.
 CREATE OR REPLACE MACRO marts.period_figures(sel) AS TABLE
 with
 
@@ -68,6 +69,15 @@ item_figures as (
     from items
 ),
 
+targets as (
+    select
+        count(*) filter (where met_target) / nullif(count(met_target), 0) as target_attainment,
+        count(*) filter (where met_target and class = 'strategic')
+            / nullif(count(met_target) filter (where class = 'strategic'), 0) as strategic_target_attainment,
+        count(*) filter (where is_breached) as items_past_target
+    from marts.selected_targets(sel)
+),
+
 time_to_done as (
     select median_days as median_days_to_close, median_days_to_done, done_within_30, done_within_60, done_within_90
     from marts.km_summary(sel, 'all')
@@ -79,8 +89,10 @@ select
     i.repeats_while_open / nullif(i.recurrences, 0) as share_repeats_while_open,
     r.*,
     f.*,
-    t.*
+    t.*,
+    g.*
 from incident_figures as i
 cross join item_figures as f
+cross join targets as g
 cross join time_to_resolve as r
 left join time_to_done as t on true;
