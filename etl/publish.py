@@ -3,6 +3,13 @@
 The build goes to a temporary file beside the published one and is renamed over it only when
 every model succeeded. A dashboard that has the old file open keeps its inode and keeps working;
 its next connection sees the new file. A failed build leaves the published file untouched.
+
+Payloads parsed by an earlier publish are kept in the parse cache, a DuckDB file beside the raw
+store (`warehouse.parsed.duckdb` beside `warehouse.duckdb`) that only the ETL opens: it holds the
+incremental models' rows (see etl/runner.py). It is a cache and nothing more: every row in it is
+what the models make of one stored payload version under one recorded definition, so a publish
+stopped at any point (kill -9 included) leaves it true, and deleting it only costs the next publish
+the parsing. `full` builds it anew from the raw store.
 """
 from __future__ import annotations
 
@@ -19,8 +26,7 @@ from etl.config_tables import config_tables, schema_ddl
 from etl.durable import alive, fsync
 from etl.errors import UserError
 from etl.rawstore import RawStore
-from etl.runner import MODELS_DIR, ModelError, run_models
-
+from etl.runner import CACHE, MODELS_DIR, ModelError, run_models
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,8 @@ class PublishResult:
 
 
 def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
-            target: Path | None = None, models_dir: Path = MODELS_DIR) -> PublishResult:
+            target: Path | None = None, models_dir: Path = MODELS_DIR, full: bool = False) -> PublishResult:
+    """`full` parses every payload again instead of reusing the parse cache."""
     target = Path(target) if target else published_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     build = target.with_name(f".build-{os.getpid()}-{target.name}")
@@ -42,11 +49,12 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
     con = store.con
     attached = False
     try:
+        _attach_cache(con, cache_path(store.path))
         con.execute("ATTACH ? AS build", [str(build)])
         attached = True
         con.execute("USE build")
         _write_config(con, cfg, as_of)
-        run_models(con, models_dir)
+        run_models(con, models_dir, full=full)
         counts = con.execute("""
             SELECT as_of,
                    (SELECT count(*) FROM marts.issues),
@@ -65,8 +73,31 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
     finally:
         if attached:
             _discard_build(con)
+        _detach_cache(con)
         _remove(build)
     return PublishResult(target, *counts)
+
+
+def cache_path(raw_store: Path) -> Path:
+    return raw_store.with_name(f"{raw_store.stem}.parsed{raw_store.suffix or '.duckdb'}")
+
+
+def _attach_cache(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A cache file DuckDB cannot open (damaged, or written by another program) is started afresh:
+    nothing in it is lost that the raw store cannot give again."""
+    try:
+        con.execute(f"ATTACH ? AS {CACHE}", [str(path)])
+    except duckdb.Error:
+        con.execute(f"DETACH DATABASE IF EXISTS {CACHE}")
+        _remove(path)
+        con.execute(f"ATTACH ? AS {CACHE}", [str(path)])
+
+
+def _detach_cache(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute(f"DETACH DATABASE IF EXISTS {CACHE}")
+    except duckdb.Error:
+        pass  # the publish's own error, if any, is the one to report
 
 
 def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime | None) -> None:

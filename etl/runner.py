@@ -6,6 +6,7 @@ list kept by hand: a model that reads one no file defines, or a cycle, fails bef
 A model's leading comments may hold headers:
 
     -- materialize: table | view | temp table | temp view | macro     (table when absent)
+    -- materialize: incremental(seq, payload_md5)                      (kept between publishes)
     -- test: unique(issue_key)
     -- test: not_null(created_at)
     -- test: accepted_values(class, 'strategic', 'operational', 'unclassified')
@@ -13,10 +14,19 @@ A model's leading comments may hold headers:
 
 A misspelt header is an error, not a comment: it would otherwise turn a view into a table or drop
 a test without a word. The data tests run after every model is built; see `run_data_tests`.
+
+An incremental model keeps its rows between publishes in the parse cache (the database attached as
+`parsed`, a file beside the raw store): its SQL selects rows for the key columns it names and reads
+`{{this}}`, its kept rows, to leave out the keys already there. Each publish deletes the kept rows
+whose key the SQL no longer selects, adds those of new keys, and the build reads the rest as they
+are; see `_build_incremental`. A row must depend only on what its key names (a payload version), the
+model's SQL, the macros and the config tables the model names: those are its definition, and a
+change to it, or a full publish, builds the table anew.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,9 +40,11 @@ from etl.errors import UserError
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 SCHEMAS = ("staging", "marts")
-KINDS = ("table", "view", "temp table", "temp view", "macro")
+KINDS = ("table", "view", "temp table", "temp view", "macro", "incremental")
+CACHE = "parsed"
 HEADERS = ("materialize", "test")
 _HEADER = re.compile(r"--\s*([a-z_]+)\s*:\s*(.*)")
+_INCREMENTAL = re.compile(r"incremental\(\s*(\w+(?:\s*,\s*\w+)*)\s*\)")
 _TEST = re.compile(r"(unique|not_null|accepted_values|relationships)\((.+)\)")
 
 
@@ -78,13 +90,27 @@ class Model:
     def kind(self) -> str:
         kinds = [value for word, value in self.headers if word == "materialize"]
         kind = kinds[0] if kinds else "table"
+        if _INCREMENTAL.fullmatch(kind):
+            kind = "incremental"
+            if "{{this}}" not in self.text:
+                raise ModelError(f"model {self.label}: an incremental model reads {{{{this}}}}, its kept rows, "
+                                 "to leave out the keys it already has")
         if kind not in KINDS or len(kinds) > 1:
-            raise ModelError(f"model {self.label}: materialize must be one of {', '.join(KINDS)}, not {kind!r}")
+            raise ModelError(f"model {self.label}: materialize must be one of {', '.join(KINDS)}(key, ...), "
+                             f"not {kind!r}")
         return kind
 
     @property
+    def key(self) -> list[str]:
+        """An incremental model's key columns."""
+        (value,) = [value for word, value in self.headers if word == "materialize"]
+        return [c.strip() for c in _INCREMENTAL.fullmatch(value).group(1).split(",")]
+
+    @property
     def is_temp(self) -> bool:
-        return self.kind.startswith("temp")
+        """Named by its bare name: temp objects, and incremental models, whose build reads a temp
+        view of their kept table."""
+        return self.kind.startswith("temp") or self.kind == "incremental"
 
     @property
     def tests(self) -> list[str]:
@@ -95,8 +121,15 @@ class Model:
         """How other SQL names it: temp objects live outside the schemas, under their bare name."""
         return self.name if self.is_temp else f"{self.schema}.{self.name}"
 
-    def statement(self, field_paths: str) -> str:
+    @property
+    def kept(self) -> str:
+        return f"{CACHE}.{self.name}"
+
+    def statement(self, field_paths: str, this: str | None = None) -> str:
         body = self.text.replace("{{field_paths}}", field_paths)
+        if self.kind == "incremental":
+            return body.replace("{{this}}", this or "(SELECT " + ", ".join(f"NULL AS {k}" for k in self.key)
+                                + " WHERE false)")
         if self.kind == "macro":  # written out in full in its file
             return body
         prefix = {"table": f"CREATE OR REPLACE TABLE {self.relation}",
@@ -151,19 +184,74 @@ def _field_paths(con: duckdb.DuckDBPyConnection) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
-def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR) -> None:
+def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR, full: bool = False) -> None:
+    """`full` builds the incremental models anew instead of adding to what they kept."""
     models = declared_models(models_dir)
     # Checked before the first model runs, so a malformed test costs no build.
     tests = [(model, test, sql) for model in models for test, sql in _test_queries(model)]
-    con.execute((models_dir / "macros.sql").read_text())
+    macros = (models_dir / "macros.sql").read_text()
+    con.execute(macros)
     similarity.register(con)
     field_paths = _field_paths(con)
+    definitions: dict[str, str] = {}
     for model in models:
         try:
-            con.execute(model.statement(field_paths))
+            if model.kind == "incremental":
+                definitions[model.relation] = _definition(con, model, models, field_paths, macros, definitions)
+                _build_incremental(con, model, field_paths, definitions[model.relation], full)
+            else:
+                con.execute(model.statement(field_paths))
         except duckdb.Error as exc:
             raise ModelError(f"model {model.label} failed: {str(exc).splitlines()[0]}") from exc
     run_data_tests(con, tests)
+
+
+def _definition(con: duckdb.DuckDBPyConnection, model: Model, models: list[Model], field_paths: str,
+                macros: str, definitions: dict[str, str]) -> str:
+    """What a kept row was made by: the model's SQL as run, the macros, the DuckDB version, the rows
+    of each config table the model names, and the definitions of the incremental models it reads.
+    Changing any of them makes the kept rows stale."""
+    digest = hashlib.md5()
+    code = _code(model.text)
+    for part in (model.statement(field_paths), macros, duckdb.__version__, model.key):
+        digest.update(repr(part).encode())
+    for table in sorted(set(re.findall(r"\bconfig\.(\w+)", code))):
+        digest.update(repr(con.execute(f"SELECT list(t::VARCHAR ORDER BY t::VARCHAR) FROM config.{table} AS t")
+                           .fetchall()).encode())
+    for other in models:
+        if other.relation in definitions and re.search(rf"(?<![.\w]){other.name}\b", code):
+            digest.update(definitions[other.relation].encode())
+    return digest.hexdigest()
+
+
+def _build_incremental(con: duckdb.DuckDBPyConnection, model: Model, field_paths: str, definition: str,
+                       full: bool) -> None:
+    """Brings the model's kept table up to date, one committed statement at a time.
+
+    Every step leaves the cache true whatever stops the process after it: kept rows are those of
+    their key, so one kept too long is only deleted later, and the definition is recorded only
+    once a table built anew is complete (a missing one means "build anew").
+    """
+    key = model.key
+    con.execute(f"CREATE TABLE IF NOT EXISTS {CACHE}.definitions (model VARCHAR PRIMARY KEY, definition VARCHAR)")
+    kept = con.execute(f"SELECT definition FROM {CACHE}.definitions WHERE model = ?", [model.name]).fetchall()
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+                         [CACHE, model.name]).fetchall()[0][0]
+    if full or not exists or kept != [(definition,)]:
+        con.execute(f"DELETE FROM {CACHE}.definitions WHERE model = ?", [model.name])
+        con.execute(f"CREATE OR REPLACE TABLE {model.kept} AS\n{model.statement(field_paths)}")
+        con.execute(f"INSERT INTO {CACHE}.definitions VALUES (?, ?)", [model.name, definition])
+    else:
+        # The keys wanted now: DuckDB computes only the key columns of the model's SQL for this.
+        columns = ", ".join(key)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {model.name}__keys AS "
+                    f"SELECT {columns} FROM (\n{model.statement(field_paths)}\n)")
+        matches = " AND ".join(f"k.{c} = kept.{c}" for c in key)
+        con.execute(f"DELETE FROM {model.kept} AS kept "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {model.name}__keys AS k WHERE {matches})")
+        con.execute(f"DROP TABLE {model.name}__keys")
+        con.execute(f"INSERT INTO {model.kept} BY NAME\n{model.statement(field_paths, this=model.kept)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {model.name} AS SELECT * FROM {model.kept}")
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection, tests: list[tuple[Model, str, str]]) -> None:
