@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
 
     pub = commands.add_parser("publish", help="re-run the SQL models on stored data (after a config change)")
     pub.add_argument("--as-of", type=_timestamp, help="compute figures as of this UTC time")
+    pub.add_argument("--full", action="store_true",
+                     help="parse every stored payload again instead of reusing what earlier publishes parsed")
     pub.set_defaults(run=cmd_publish)
 
     status = commands.add_parser("status", help="what is published, when, from where, and what was quarantined")
@@ -199,7 +201,7 @@ def cmd_publish(args) -> int:
     if not path.exists():
         raise UserError(f"no raw store at {path}: load data first (import-json, import-csv or sync)")
     with etl_lock(path), RawStore(path) as store:
-        result = publish_site(cfg, store, as_of=args.as_of)
+        result = publish_site(cfg, store, as_of=args.as_of, full=args.full)
     _print_published(result, started)
     return 0
 
@@ -265,11 +267,11 @@ def _load_and_publish(cfg: Config, kind: str, source: str, as_of, load) -> int:
     return 0
 
 
-def publish_site(cfg: Config, store: RawStore, as_of=None) -> PublishResult:
+def publish_site(cfg: Config, store: RawStore, as_of=None, full: bool = False) -> PublishResult:
     """Publishes the configured site's loads (the models leave the others out), saying so when
     the store holds others."""
     others = store.check_sites(cfg.jira.url)
-    result = publish(cfg, store, as_of=as_of)
+    result = publish(cfg, store, as_of=as_of, full=full)
     if others:
         print(f"note: left out what was loaded from {', '.join(others)}, not the configured [jira].url; "
               f"{KEEP_SITES_APART}", file=sys.stderr)
