@@ -108,8 +108,9 @@ def repeats(filters: Filters) -> None:
         "summary": "Summary",
         # What it repeats and whether fixes were open first: at a 1400-pixel window the columns after scroll.
         "earlier_url": issue_link("Repeats", help="The earlier incident it repeats."),
+        # Its title is some 106 px in the grid's 14 px font, more than a NUMBER column leaves it.
         "recurred_while_open": st.column_config.CheckboxColumn(
-            "Earlier items open", width=Width.NUMBER,
+            "Earlier items open", width=Width.NUMBER + 15,
             help="Action items of the earlier incident were still open when it came back."),
         "earlier_open_item_keys": st.column_config.TextColumn(
             "Which items", help="The earlier incident's action items that were open at the time.",
