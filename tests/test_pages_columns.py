@@ -11,7 +11,7 @@ from followthrough.views import Width
 
 # page, a column the table holds (to find it), the columns that must be in view
 NEEDED = [
-    ("stalls", "stall_reason", ["Owner", "Team", "Days unchanged", "Incidents since filed"]),
+    ("stalls", "stall_reason", ["Owner", "Team", "Days unchanged", "Incidents since filed", "Filed (UTC)"]),
     ("stalls", "days_open", ["Owner", "Team", "Days open"]),
     ("recurrence", "recurred_while_open", ["Repeats", "Earlier items open", "Which items"]),
     ("quarterly", "cost_of_delay", ["Owner", "Team", "Days without movement", "Incidents since filed",

@@ -55,14 +55,15 @@ def stalled(filters: Filters) -> None:
             "Days unchanged", width=Width.NUMBER,
             help="Days without movement: whole days since its last status change (or since it was filed) at "
                  "the period's end."),
+        # Its title is some 115 px in the grid's 14 px font, more than a NUMBER column leaves it.
         "incidents_while_open": st.column_config.NumberColumn(
-            "Incidents since filed", width=Width.NUMBER,
+            "Incidents since filed", width=Width.NUMBER + 25,
             help="Incidents on its service since it was filed, up to its close or the as-of time: its cost "
                  "of delay."),
+        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
         "status": st.column_config.TextColumn("Status", width=Width.STATUS),
         "stall_reason": st.column_config.TextColumn("Why stalled", width=Width.NAME),
         "service": st.column_config.TextColumn("Service", width=Width.NAME),
-        "created_at": st.column_config.DatetimeColumn("Filed (UTC)", format=DATE, width=Width.DATE),
     }, what="stalled items", order="longest without movement first, then most incidents since filed")
     _cost_of_delay(rows)
 
