@@ -214,7 +214,7 @@ def test_the_token_appears_in_no_log_line_error_or_stored_row(jira, tmp_path, ca
 
 def test_the_collector_paused_for_parsing_resumes_only_when_the_last_parser_is_done():
     assert gc.isenabled()
-    _gc_paused.__enter__()           # the prefetching thread starts a page
+    _gc_paused.__enter__()           # a fetching thread starts a page
     assert parse_json('{"issues": []}') == {"issues": []}
     assert not gc.isenabled()        # the main thread's parse ended, the other has not
     _gc_paused.__exit__(None, None, None)

@@ -2,12 +2,14 @@
 twice, the watermark untouched and nothing published until a run completes."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
 
 import pytest
 
+from etl.jira.endpoints import CLOUD, endpoints_for
 from etl.jira.http import JiraProblem
 from etl.jira.sync import RUN, WATERMARK, PageBatch
 from etl.rawstore import RawStore
@@ -25,30 +27,54 @@ def reference(site, tmp_path) -> dict:
         return snapshot(raw)
 
 
-@pytest.mark.parametrize("flavour, search, options", [
-    ("cloud", "/rest/api/3/search/jql$", {}),
+# Pages of 25 on Cloud, so 700 issues make enough pages to be cut into slices.
+SMALL_PAGES = {"issues": dataclasses.replace(CLOUD["issues"], page_size=25)}
+
+
+@pytest.mark.parametrize("flavour, search, options, concurrency", [
+    ("cloud", "/rest/api/3/search/jql$", {}, 1),
+    ("cloud", "/rest/api/3/search/jql$", {}, 4),
     # Small windows, so the run stops inside its third window with the boundary in its cursor.
-    ("datacenter", "/rest/api/2/search$", {"offset_limit": 250, "changelog_cap": 40}),
+    ("datacenter", "/rest/api/2/search$", {"offset_limit": 250, "changelog_cap": 40}, 1),
+    ("datacenter", "/rest/api/2/search$", {"offset_limit": 250, "changelog_cap": 40}, 4),
 ])
-def test_a_run_that_fails_midway_resumes_to_the_same_store(jira, store, tmp_path, flavour, search, options):
+def test_a_run_that_fails_midway_resumes_to_the_same_store(jira, store, tmp_path, flavour, search, options,
+                                                           concurrency):
     site = jira(build_issues(700, per_minute=3, long_every=6), flavour=flavour, **options)
+    endpoints = {**endpoints_for(flavour), **(SMALL_PAGES if flavour == "cloud" else {})}
     expected = reference(site, tmp_path)
     before = len(site.served(search))
 
-    site.fail(search, *[PASS] * 6, Fault(status=403))
+    site.fail(search, *[PASS] * (12 if flavour == "cloud" else 6), Fault(status=403))
     with pytest.raises(JiraProblem, match="403"):
-        run(site, store)
+        run(site, store, concurrency=concurrency, endpoints=endpoints)
+    settled(site)
     state = store.get_state(RUN)
-    assert state["counts"]["pages"] >= 3 and state["cursor"] and store.get_state(WATERMARK) is None
+    assert state["counts"]["pages"] >= 3 and store.get_state(WATERMARK) is None
+    assert any(piece["cursor"] for piece in state["slices"])
+    assert len(state["slices"]) > 1 if flavour == "cloud" and concurrency > 1 else len(state["slices"]) == 1
     assert store.con.execute("SELECT status FROM raw_loads").fetchall() == [("failed",)]
+    resumed_from = len(site.served(search))
 
-    result = run(site, store)
+    result = run(site, store, concurrency=concurrency, endpoints=endpoints)
     assert result.resumed and result.issues == 700 and result.new == 700
     assert snapshot(store) == expected
     assert store.get_state(RUN) is None and store.get_state(WATERMARK)
-    # The resumed run asks for the page after the last one stored, not the first.
-    first = site.served(search)[before + 7].args
-    assert first.get("nextPageToken") if flavour == "cloud" else 'created >= "' in first["jql"]
+    # The resumed run asks for the page after the last one stored in each slice, not the first.
+    asked = [r.args for r in site.served(search)[resumed_from:]]
+    if flavour == "cloud":
+        starts = [a for a in asked if not a.get("nextPageToken")]
+        assert len(starts) == sum(not piece["cursor"] and not piece["done"] for piece in state["slices"])
+    else:
+        assert 'created >= "' in asked[0]["jql"] and asked[0]["startAt"] == state["slices"][0]["cursor"]["startAt"]
+    assert len(site.served(search)) - before > 1
+
+
+def settled(site, seconds: float = 5) -> None:
+    """Waits until the fake answers nothing: a failed run's threads may have a request in flight."""
+    deadline = time.monotonic() + seconds
+    while site.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def test_an_expired_page_token_starts_the_listing_over(jira, store, tmp_path, caplog):
@@ -94,21 +120,27 @@ def test_a_failed_sync_command_publishes_nothing(jira, tmp_path, monkeypatch, ca
 
 def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_path):
     # A round trip on every answer keeps the run going long enough to be killed in the middle.
-    site = jira(demo_issues(400), latency=0.02)
-    clean = etl_process(cli_environment(site, tmp_path / "clean"), "sync")
+    site = jira(demo_issues(800), latency=0.02)
+    # The reference fetches one request at a time; the run killed fetches at the default
+    # concurrency, slices of the listing at once.
+    clean = etl_process(cli_environment(site, tmp_path / "clean", concurrency=1), "sync")
     assert clean.wait(timeout=120) == 0, clean.stderr.read()
+    assert site.peak_in_flight == 1
 
     env = cli_environment(site, tmp_path / "killed")
     served = len(site.served("/search/jql$"))
     victim = etl_process(env, "sync")
     deadline = time.monotonic() + 60
-    # Pages are committed in batches: kill once a batch is in and the next one is under way.
-    while len(site.served("/search/jql$")) < served + PageBatch.PAGES + 5 and time.monotonic() < deadline:
+    # Pages are committed in batches: kill once a batch is in and more are under way.
+    while len(site.served("/search/jql$")) < served + 2 * PageBatch.PAGES + 5 and time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
+    assert site.peak_in_flight > 1
     with RawStore(tmp_path / "killed" / "data" / "warehouse.duckdb") as raw:
-        assert raw.get_state(RUN)["counts"]["pages"] >= 3, "killed after the run had finished"
+        state = raw.get_state(RUN)
+        assert state["counts"]["pages"] >= 3, "killed after the run had finished"
+        assert len(state["slices"]) > 1 and not all(piece["done"] for piece in state["slices"])
     assert not (tmp_path / "killed" / "data" / "followthrough.duckdb").exists()
 
     again = etl_process(env, "sync")

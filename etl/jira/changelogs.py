@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from concurrent.futures import Future
 from datetime import datetime
 
 from etl.jira.http import JiraHttp, JiraProblem
 from etl.jira.paging import Endpoint, pages
+from etl.jira.workers import Workers
 from etl.rawstore import RawStore
 
 log = logging.getLogger("etl.jira")
@@ -26,26 +28,55 @@ def incomplete(issue: dict) -> bool:
 
 
 class Changelogs:
+    """Fetches complete changelogs in groups, each a request or a chain of them, so that several
+    can be in flight: on Cloud, issues whose histories add up to one bulk page, on Data Center
+    one issue each."""
+
     def __init__(self, http: JiraHttp, endpoints: dict[str, Endpoint]):
         self.http = http
         self.bulk = endpoints.get("bulk_changelogs")
         self.single = endpoints["changelog"]
 
     def fetch(self, issues: list[dict]) -> dict[str, list[dict]]:
-        """Every history of each issue, by issue id."""
-        if self.bulk:
+        """Every history of each issue, by issue id, one request at a time."""
+        histories: dict[str, list[dict]] = {}
+        for group in self.groups(issues):
+            histories.update(self.fetch_group(group))
+        return histories
+
+    def submit(self, issues: list[dict], workers: Workers) -> list[Future]:
+        """`fetch`, a group per task; each future gives a part of what `fetch` returns."""
+        return [workers.submit(self.fetch_group, group) for group in self.groups(issues)]
+
+    def groups(self, issues: list[dict]) -> list[list[dict]]:
+        if not self.bulk:
+            return [[issue] for issue in issues]
+        groups, room = [], 0
+        for issue in issues:
+            size = issue["changelog"].get("total") or 0
+            if not groups or size > room:
+                groups.append([])
+                room = self.bulk.page_size
+            groups[-1].append(issue)
+            room -= size
+        return groups
+
+    def fetch_group(self, issues: list[dict]) -> dict[str, list[dict]]:
+        bulk = self.bulk
+        if bulk:
             try:
-                return self._in_bulk(issues)
+                return self._in_bulk(bulk, issues)
             except JiraProblem as problem:
                 if problem.status != 404:
                     raise
-                log.warning("%s offers no bulk changelog fetch; fetching changelogs issue by issue", self.http.site)
+                if self.bulk:
+                    log.warning("%s offers no bulk changelog fetch; fetching changelogs issue by issue", self.http.site)
                 self.bulk = None
         return self._one_by_one(issues)
 
-    def _in_bulk(self, issues: list[dict]) -> dict[str, list[dict]]:
+    def _in_bulk(self, bulk: Endpoint, issues: list[dict]) -> dict[str, list[dict]]:
         histories = defaultdict(list)
-        for page in pages(self.http, self.bulk, {"issueIdsOrKeys": [i["id"] for i in issues]}):
+        for page in pages(self.http, bulk, {"issueIdsOrKeys": [i["id"] for i in issues]}):
             for entry in page.items:
                 histories[str(entry.get("issueId"))].extend(entry.get("changeHistories") or [])
         return histories

@@ -1,6 +1,7 @@
 """Every request to Jira goes through here: one retry policy, and failures a user can act on.
 
-429 and 503 say when to come back (Retry-After, in seconds or as an HTTP date) and we do as told;
+429 and 503 say when to come back (Retry-After, in seconds or as an HTTP date) and we do as told,
+every thread of the sync alike (see `limiter`);
 500, 502, 504, timeouts and dropped connections back off exponentially with jitter; a body that is
 not the JSON we asked for (a proxy's error page, a cut-off transfer) is tried a few times. All of
 it ends within a time budget per request, so a sync never hangs on a site that is down. The jira
@@ -25,6 +26,7 @@ import tenacity
 from jira.exceptions import JIRAError
 
 from etl.errors import UserError
+from etl.jira.limiter import Limiter
 from etl.redact import redact
 
 log = logging.getLogger("etl.jira")
@@ -74,8 +76,8 @@ class Malformed(Exception):
 
 class _GcPause:
     """Pauses the cyclic garbage collector while any thread parses, and resumes it when the last
-    one is done: the prefetching thread and the main thread can parse at the same time, and a
-    per-call pause would let one of them leave the collector off for good."""
+    one is done: the sync's fetching threads parse at the same time, and a per-call pause would
+    let one of them leave the collector off for good."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -108,11 +110,13 @@ def parse_json(text: str) -> Any:
 
 
 class JiraHttp:
-    def __init__(self, session: requests.Session, site: str, policy: RetryPolicy, credential_names: str):
+    def __init__(self, session: requests.Session, site: str, policy: RetryPolicy, credential_names: str,
+                 limiter: Limiter | None = None):
         self.session = session
         self.site = site
         self.policy = policy
         self.credential_names = credential_names
+        self.limiter = limiter or Limiter()
         self._backoff = tenacity.wait_exponential_jitter(
             multiplier=policy.first_wait_seconds, max=policy.max_wait_seconds, jitter=policy.first_wait_seconds)
 
@@ -126,13 +130,15 @@ class JiraHttp:
         data = json.dumps(body) if body is not None else None
 
         def attempt() -> tuple[str, Any]:
-            response = self.session.request(method, url, params=params, data=data)
+            with self.limiter.slot():
+                response = self.session.request(method, url, params=params, data=data)
+                content = response.content
             try:
                 # JSON is UTF-8 by definition; decoding it ourselves spares requests' charset sniffing.
-                text = response.content.decode("utf-8")
+                text = content.decode("utf-8")
                 parsed = parse_json(text)
             except ValueError:
-                raise Malformed("not JSON", response.content[:200].decode("utf-8", "replace")) from None
+                raise Malformed("not JSON", content[:200].decode("utf-8", "replace")) from None
             if expect and not (isinstance(parsed, dict) and isinstance(parsed.get(expect), list)):
                 raise Malformed(f"no {expect!r} list", text)
             return text, parsed
@@ -143,7 +149,8 @@ class JiraHttp:
         """Call a jira library method (it uses this same session) under the same policy."""
         def attempt():
             try:
-                return fn()
+                with self.limiter.slot():
+                    return fn()
             except ValueError as exc:  # the library's response.json() on a body that is not JSON
                 raise Malformed("not JSON", getattr(exc, "doc", "") or "") from None
         return self.call(attempt, what=what, where=where)
@@ -166,7 +173,8 @@ class JiraHttp:
             return state.seconds_since_start + state.upcoming_sleep > self.policy.budget_seconds
 
         retrying = tenacity.Retrying(retry=tenacity.retry_if_exception(_worth_retrying), wait=self._wait,
-                                     stop=stop, before_sleep=lambda state: _note(where, state), reraise=True)
+                                     stop=stop, before_sleep=lambda state: self._before_sleep(where, state),
+                                     reraise=True)
         try:
             return retrying(counted)
         except JIRAError as exc:
@@ -189,6 +197,14 @@ class JiraHttp:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         told = _retry_after(state.outcome.exception())
         return told if told is not None else self._backoff(state)
+
+    def _before_sleep(self, where: str, state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception()
+        if _retry_after(exc) is not None or (isinstance(exc, JIRAError) and exc.status_code == 429):
+            # The site's limit, not this request's: every thread waits as long. Only for a wait
+            # that happens; one past the budget ends the request instead.
+            self.limiter.pause(state.upcoming_sleep)
+        _note(where, state)
 
     def _refused(self, exc: JIRAError, what: str, where: str, hint: str, stats: dict) -> JiraProblem:
         status = exc.status_code

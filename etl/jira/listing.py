@@ -16,8 +16,9 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from etl.jira.http import JiraHttp, JiraProblem
-from etl.jira.paging import Endpoint, OffsetLimit, Page, pages
+from etl.jira.paging import Endpoint, OffsetLimit, Page, pages, pages_ahead
 from etl.jira.query import jql_minute
+from etl.jira.workers import Workers
 
 log = logging.getLogger("etl.jira")
 
@@ -25,11 +26,23 @@ JQL_HINT = "check [jira].incident_jql and action_item_jql"
 
 
 def issue_pages(http: JiraHttp, endpoint: Endpoint, request: dict, jql_for: Callable[[str | None], str],
-                cursor: dict | None, zone: ZoneInfo) -> Iterator[tuple[Page, dict | None, list[dict]]]:
-    """Yield (page, cursor after it, the page's issues not yet processed in this run)."""
+                cursor: dict | None, zone: ZoneInfo, workers: Workers | None = None,
+                ) -> Iterator[tuple[Page, dict | None, list[dict]]]:
+    """Yield (page, cursor after it, the page's issues not yet processed in this run).
+
+    With `workers`, offset pages are fetched as many at once as the site's limiter allows; token
+    pages cannot be (each token comes with the page before), so Cloud runs several listings at
+    once instead, one per slice of `created` (see `slices`)."""
     if endpoint.paging == "token":
         return _by_token(http, endpoint, {**request, "jql": jql_for(None)}, cursor)
-    return _by_window(http, endpoint, request, jql_for, cursor, zone)
+    if workers is None:
+        def window_pages(jql, start):
+            return pages(http, endpoint, {**request, "jql": jql}, {"startAt": start}, hint=JQL_HINT)
+    else:
+        def window_pages(jql, start):
+            return pages_ahead(http, endpoint, {**request, "jql": jql}, {"startAt": start}, workers,
+                               http.limiter.concurrency, hint=JQL_HINT)
+    return _by_window(window_pages, jql_for, cursor, zone)
 
 
 def _by_token(http, endpoint, request, cursor):
@@ -46,15 +59,14 @@ def _by_token(http, endpoint, request, cursor):
             yield page, page.next, _unique(page.items)
 
 
-def _by_window(http, endpoint, request, jql_for, cursor, zone):
+def _by_window(window_pages, jql_for, cursor, zone):
     # window: lower bound on created; skip: ids of that minute already processed;
     # minute/minute_ids: the newest created minute seen so far and the ids seen in it.
     state = {"window": None, "startAt": 0, "skip": [], "minute": None, "minute_ids": [], **(cursor or {})}
     while True:
         skip = set(state["skip"])
         try:
-            for page in pages(http, endpoint, {**request, "jql": jql_for(state["window"])},
-                              {"startAt": state["startAt"]}, hint=JQL_HINT):
+            for page in window_pages(jql_for(state["window"]), state["startAt"]):
                 fresh = []
                 for issue in _unique(page.items):
                     minute = _minute(issue, zone) or state["minute"]

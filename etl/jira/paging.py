@@ -6,10 +6,13 @@ page and its cursor together and resume from that cursor after a crash.
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from etl.jira.http import JiraHttp, JiraProblem
+from etl.jira.workers import Workers
 
 
 @dataclass(frozen=True)
@@ -42,28 +45,87 @@ def pages(http: JiraHttp, endpoint: Endpoint, request: dict, cursor: dict | None
     path = endpoint.path.format(**path_args)
     what = endpoint.what.format(**path_args)
     while True:
-        args = {**endpoint.defaults, **request, "maxResults": endpoint.page_size}
         if endpoint.paging == "token":
+            args = {**endpoint.defaults, **request, "maxResults": endpoint.page_size}
             if cursor.get("token"):
                 args["nextPageToken"] = cursor["token"]
+            text, data = _fetch(http, endpoint, path, what, args, hint)
         else:
-            start = args["startAt"] = cursor.get("startAt", 0)
-            limit = endpoint.offset_limit
-            if limit and start > 0 and start + endpoint.page_size > limit:
-                raise OffsetLimit()
-        try:
-            text, data = http.fetch(endpoint.method, path, what=what, expect=endpoint.items, hint=hint,
-                                    **({"params": args} if endpoint.method == "GET" else {"body": args}))
-        except JiraProblem as problem:
-            # Our idea of the limit can be above the site's; its refusal says the same thing.
-            if endpoint.paging == "offset" and endpoint.offset_limit and problem.status == 400 and start > 0:
-                raise OffsetLimit() from None
-            raise
+            text, data = _at_offset(http, endpoint, path, what, request, cursor.get("startAt", 0), hint)
         items = data[endpoint.items]
         cursor = _next(endpoint, cursor, data, items)
         yield Page(text, data, items, cursor)
         if cursor is None:
             return
+
+
+def pages_ahead(http: JiraHttp, endpoint: Endpoint, request: dict, cursor: dict | None, workers: Workers,
+                depth: int, *, hint: str = "") -> Iterator[Page]:
+    """`pages` of an offset endpoint, with up to `depth` pages asked for at once.
+
+    Once a page says how many match, the offsets after it are known and fetched by `workers`.
+    Pages are still yielded in order with the cursor `pages` would give, and each page is the
+    answer for the offset `pages` would have asked: when a page comes back shorter than planned
+    (a site capping the page size, an issue deleted meanwhile) the pages planned after it are
+    dropped and planned again from where it ended.
+    """
+    def fetch(start: int) -> tuple[str, dict]:
+        return _at_offset(http, endpoint, endpoint.path, endpoint.what, request, start, hint)
+
+    step, total = endpoint.page_size, None
+    planned: deque[tuple[int, Future]] = deque()
+    start = (cursor or {}).get("startAt", 0)
+    try:
+        while True:
+            if not planned:
+                planned.append((start, workers.submit(fetch, start)))
+            following = planned[-1][0] + step
+            while (total is not None and len(planned) < depth and following < total
+                   and not _too_deep(endpoint, following)):
+                planned.append((following, workers.submit(fetch, following)))
+                following += step
+            offset, answer = planned.popleft()
+            text, data = answer.result()
+            items = data[endpoint.items]
+            cursor = _next(endpoint, {"startAt": offset}, data, items)
+            yield Page(text, data, items, cursor)
+            if cursor is None:
+                return
+            start, total = cursor["startAt"], data.get("total")
+            step = min(endpoint.page_size, data.get("maxResults") or endpoint.page_size)
+            if planned and planned[0][0] != start:
+                _drop(planned)
+    finally:
+        _drop(planned)
+
+
+def _drop(planned: deque) -> None:
+    while planned:
+        planned.popleft()[1].cancel()
+
+
+def _too_deep(endpoint: Endpoint, start: int) -> bool:
+    limit = endpoint.offset_limit
+    return bool(limit and start > 0 and start + endpoint.page_size > limit)
+
+
+def _at_offset(http: JiraHttp, endpoint: Endpoint, path: str, what: str, request: dict, start: int,
+               hint: str) -> tuple[str, dict]:
+    if _too_deep(endpoint, start):
+        raise OffsetLimit()
+    args = {**endpoint.defaults, **request, "maxResults": endpoint.page_size, "startAt": start}
+    try:
+        return _fetch(http, endpoint, path, what, args, hint)
+    except JiraProblem as problem:
+        # Our idea of the limit can be above the site's; its refusal says the same thing.
+        if endpoint.offset_limit and problem.status == 400 and start > 0:
+            raise OffsetLimit() from None
+        raise
+
+
+def _fetch(http: JiraHttp, endpoint: Endpoint, path: str, what: str, args: dict, hint: str) -> tuple[str, dict]:
+    return http.fetch(endpoint.method, path, what=what, expect=endpoint.items, hint=hint,
+                      **({"params": args} if endpoint.method == "GET" else {"body": args}))
 
 
 def _next(endpoint: Endpoint, cursor: dict, data: dict, items: list) -> dict | None:

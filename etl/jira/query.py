@@ -14,6 +14,7 @@ from etl.config import Config
 from etl.errors import UserError
 
 ORDER = " ORDER BY created ASC, key ASC"
+NEWEST_FIRST = " ORDER BY created DESC, key DESC"
 _ORDER_BY = re.compile(r"\s+order\s+by\s+.*$", re.IGNORECASE | re.DOTALL)
 
 # Everything the SQL models read from `fields`; the configured dimensions are added to it.
@@ -31,14 +32,19 @@ def base_jql(cfg: Config) -> str:
     return "(" + " OR ".join(f"({p})" for p in parts) + ")"
 
 
-def search_jql(base: str, since: str | None = None, window: str | None = None, *, ordered: bool = True) -> str:
-    """The search; `ordered=False` for the issue count, where an order means nothing."""
+def search_jql(base: str, since: str | None = None, window: str | None = None, *, before: str | None = None,
+               ordered: bool = True, newest_first: bool = False) -> str:
+    """The search; `ordered=False` for the issue count, where an order means nothing, and
+    `newest_first` only to find the newest issue. `window` and `before` bound `created`."""
     clauses = [base]
     if since:
         clauses.append(f'updated >= "{since}"')
     if window:
         clauses.append(f'created >= "{window}"')
-    return " AND ".join(clauses) + (ORDER if ordered else "")
+    if before:
+        clauses.append(f'created < "{before}"')
+    order = NEWEST_FIRST if newest_first else ORDER
+    return " AND ".join(clauses) + (order if ordered else "")
 
 
 def issue_fields(cfg: Config) -> list[str]:

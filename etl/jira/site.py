@@ -12,11 +12,13 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jira import JIRA
+from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 
 from etl.config import site_url_problem
 from etl.errors import UserError
 from etl.jira.credentials import Credentials
 from etl.jira.http import JiraHttp, JiraProblem, RetryPolicy
+from etl.jira.limiter import Limiter
 
 log = logging.getLogger("etl.jira")
 
@@ -34,7 +36,8 @@ class Site:
     zone: ZoneInfo          # JQL dates are read in the API user's time zone, not UTC
 
 
-def connect(url: str, credentials: Credentials, policy: RetryPolicy) -> Site:
+def connect(url: str, credentials: Credentials, policy: RetryPolicy, concurrency: int = 1) -> Site:
+    """`concurrency`: how many requests the site's threads may have in flight at once."""
     _check_url(url)
     credentials.register()
     info = _server_info(url, credentials, policy)
@@ -43,14 +46,17 @@ def connect(url: str, credentials: Credentials, policy: RetryPolicy) -> Site:
         if not credentials.basic:
             raise UserError(f"{url} is Jira Cloud: set JIRA_EMAIL and JIRA_API_TOKEN (an API token from "
                             "id.atlassian.com; JIRA_PAT is for Data Center)")
-        client = _client(url, policy, basic_auth=credentials.basic)
-        http = JiraHttp(client._session, url, policy, CLOUD_NAMES)
+        client, names = _client(url, policy, basic_auth=credentials.basic), CLOUD_NAMES
     else:
         if not credentials.pat:
             raise UserError(f"{url} is Jira Data Center: set JIRA_PAT to a personal access token "
                             "(JIRA_EMAIL and JIRA_API_TOKEN are for Cloud)")
-        client = _client(url, policy, token_auth=credentials.pat)
-        http = JiraHttp(client._session, url, policy, DATACENTER_NAMES)
+        client, names = _client(url, policy, token_auth=credentials.pat), DATACENTER_NAMES
+    # requests keeps ten connections per host; more threads than that would open and drop extras.
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(DEFAULT_POOLSIZE, concurrency))
+    for prefix in ("http://", "https://"):
+        client._session.mount(prefix, adapter)
+    http = JiraHttp(client._session, url, policy, names, Limiter(concurrency))
     me = http.library(client.myself, what="your Jira profile", where="GET /rest/api/2/myself")
     return Site(url=url, flavour=flavour, client=client, http=http,
                 server_time=_server_time(info.get("serverTime")), zone=_zone(me.get("timeZone")))

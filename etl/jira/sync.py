@@ -1,8 +1,10 @@
 """A sync run: list the matching issues page by page, and store each page, its completed
 changelogs and the cursor that follows it in one raw-store transaction.
 
-Killed at any moment (kill -9 included), the store holds a prefix of pages and the cursor after
-exactly those pages, so the next run continues there and neither loses nor repeats a page. The
+The listing may be cut into slices of `created` fetched at once (see `slices` and `fetching`);
+each slice has its own cursor in the run's checkpoint. Killed at any moment (kill -9 included),
+the store holds a prefix of each slice's pages and the cursor after exactly those pages, so the
+next run continues each slice there and neither loses nor repeats a page. The
 watermark, the server's clock when a run began, advances only when a run completes; incremental
 runs ask for `updated >=` that watermark minus the configured overlap.
 
@@ -20,16 +22,17 @@ from typing import Protocol
 import duckdb
 
 from etl.config import Config
-from etl.jira.changelogs import Changelogs, StoredHistories, incomplete
+from etl.jira import slices
+from etl.jira.changelogs import Changelogs, StoredHistories
 from etl.jira.credentials import Credentials, load_credentials
 from etl.jira.endpoints import COUNTS, endpoints_for
+from etl.jira.fetching import Fetched, fetched
 from etl.jira.http import JiraProblem, RetryPolicy
-from etl.jira.listing import issue_pages
 from etl.jira.paging import Endpoint
-from etl.jira.prefetch import ahead
 from etl.jira.query import base_jql, issue_fields, jql_minute, search_jql
 from etl.jira.reconcile import REASON, issues_gone
 from etl.jira.site import Site, connect
+from etl.jira.workers import Workers
 from etl.rawstore import RawStore, utcnow
 
 log = logging.getLogger("etl.jira")
@@ -65,7 +68,7 @@ def sync(cfg: Config, store: RawStore, *, full: bool = False, reconcile: bool = 
     began = time.monotonic()
     base, fields = base_jql(cfg), issue_fields(cfg)
     policy = policy or RetryPolicy.giving_up_after(cfg.jira.give_up_after_seconds)
-    site = connect(cfg.jira.url, credentials or load_credentials(), policy)
+    site = connect(cfg.jira.url, credentials or load_credentials(), policy, cfg.jira.concurrency)
     endpoints = endpoints or endpoints_for(site.flavour)
     load_id = store.begin_load(f"sync-{site.flavour}", site.url, site.url)
     try:
@@ -102,6 +105,9 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
         if reconcile and run["phase"] == "done":
             run["phase"] = "reconcile"
         run["reconcile"] = run["reconcile"] or reconcile
+        if "cursor" in run:
+            # Checkpointed before listings were sliced: its one cursor is that of the whole listing.
+            run["slices"] = [{**slices.whole()[0], "cursor": run.pop("cursor")}]
         log.info("resuming the interrupted sync after %d pages", run["counts"]["pages"])
         store.continue_run(load_id, run["run_id"])
         return run, True
@@ -113,7 +119,7 @@ def _start_or_resume(store: RawStore, cfg: Config, site: Site, base: str, fields
         since = jql_minute(datetime.fromisoformat(mark["server_time"]) - timedelta(minutes=cfg.jira.overlap_minutes),
                            site.zone)
     run = {"fingerprint": fingerprint, "run_id": load_id, "since": since, "started": site.server_time.isoformat(),
-           "phase": "issues", "cursor": None, "reconcile": reconcile,
+           "phase": "issues", "slices": None, "reconcile": reconcile,
            "counts": {"pages": 0, "issues": 0, "changelogs": 0, "retired": 0}}
     with store.transaction():
         store.set_state(RUN, run)
@@ -124,36 +130,47 @@ def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], r
                   base: str, fields: list[str], progress: Progress | None) -> None:
     changelogs = Changelogs(site.http, endpoints)
     stored = StoredHistories(store, load_id)
+    endpoint = endpoints["issues"]
+    planning = run["slices"] is None and endpoint.paging == "token"
+    count = _count(site, search_jql(base, run["since"], ordered=False)) if progress or planning else None
+    if run["slices"] is None:
+        pieces = slices.plan(site.http, endpoint, base, run["since"], site.zone, count) if planning else slices.whole()
+        with store.transaction():
+            _checkpoint(store, run, phase="issues", slices=pieces)
     if progress:
-        progress.start(_count(site, search_jql(base, run["since"], ordered=False)), run["counts"]["issues"])
-    listing = issue_pages(site.http, endpoints["issues"], {"fields": fields},
-                          lambda window: search_jql(base, run["since"], window), run["cursor"], site.zone)
+        progress.start(count, run["counts"]["issues"])
+
+    def jql_for(piece: dict, window: str | None) -> str:
+        return search_jql(base, run["since"], window or piece["after"], before=piece["before"])
+
     batch = PageBatch()
-    try:
-        for page, cursor, fresh, needy, histories in ahead(_with_changelogs(listing, changelogs)):
-            batch.add(page.text, cursor, fresh, needy, histories)
-            if progress:
-                progress.advance(len(fresh), len(needy))
-            if batch.full():
-                full, batch = batch, PageBatch()
-                _commit(store, stored, run, load_id, full)
-    except BaseException:
-        # Jira failed or the user interrupted: the pages in hand are good, keep them, but never
-        # let a failure to store them hide why the run stopped.
-        if batch.pages:
-            try:
-                _commit(store, stored, run, load_id, batch)
-            except Exception:
-                log.exception("could not keep the %d pages fetched before the run stopped", len(batch.pages))
-        raise
+    with Workers(2 * site.http.limiter.concurrency, "jira-fetch") as workers:
+        try:
+            for page in fetched(site.http, endpoint, run["slices"], {"fields": fields}, jql_for, site.zone,
+                                changelogs, workers):
+                batch.add(page)
+                if progress:
+                    progress.advance(page.fresh, len(page.needy))
+                if batch.full():
+                    full, batch = batch, PageBatch()
+                    _commit(store, stored, run, load_id, full)
+        except BaseException:
+            # Jira failed or the user interrupted: the pages in hand are good, keep them, but never
+            # let a failure to store them hide why the run stopped.
+            if batch.pages:
+                try:
+                    _commit(store, stored, run, load_id, batch)
+                except Exception:
+                    log.exception("could not keep the %d pages fetched before the run stopped", len(batch.pages))
+            raise
     if batch.pages:
         _commit(store, stored, run, load_id, batch)
 
 
 class PageBatch:
     """Pages stored and checkpointed together. One commit per page made storing cost more than
-    fetching. A run killed mid-batch fetches these pages again (and the one or two prefetched
-    after them); the stored versions dedupe by content."""
+    fetching. A run killed mid-batch fetches these pages again (and those fetched meanwhile);
+    the stored versions dedupe by content."""
     PAGES = 10
     SECONDS = 5.0
 
@@ -162,17 +179,17 @@ class PageBatch:
         self.pages: list[tuple[str, datetime]] = []  # body, when it arrived
         self.needy: dict[str, dict] = {}  # by id: the same issue can come back on a later page
         self.histories: dict[str, list[dict]] = {}
-        self.cursor: dict | None = None
+        self.cursors: dict[int, dict | None] = {}  # by slice: its cursor after its last page here
         self.issues = 0
         self.changelogs = 0
 
-    def add(self, text: str, cursor: dict | None, fresh: list[dict], needy: list[dict], histories: dict) -> None:
-        self.pages.append((text, utcnow()))
-        self.needy.update((issue["id"], issue) for issue in needy)
-        self.histories.update(histories)
-        self.cursor = cursor
-        self.issues += len(fresh)
-        self.changelogs += len(needy)
+    def add(self, page: Fetched) -> None:
+        self.pages.append((page.text, utcnow()))
+        self.needy.update((issue["id"], issue) for issue in page.needy)
+        self.histories.update(page.histories)
+        self.cursors[page.slice] = page.cursor
+        self.issues += page.fresh
+        self.changelogs += len(page.needy)
 
     def full(self) -> bool:
         return len(self.pages) >= self.PAGES or time.monotonic() - self.began >= self.SECONDS
@@ -198,21 +215,20 @@ def _commit(store: RawStore, stored: StoredHistories, run: dict, load_id: int, b
 def _store_batch(store: RawStore, stored: StoredHistories, run: dict, load_id: int, batch: PageBatch) -> None:
     store.add_search_pages(load_id, batch.pages)
     stored.add(load_id, list(batch.needy.values()), batch.histories, batch.pages[-1][1])
-    _checkpoint(store, run, cursor=batch.cursor,
-                phase="issues" if batch.cursor else ("reconcile" if run["reconcile"] else "done"),
-                pages=len(batch.pages), issues=batch.issues, changelogs=batch.changelogs)
+    pieces = copy.deepcopy(run["slices"])
+    for n, cursor in batch.cursors.items():
+        pieces[n].update(cursor=cursor, done=cursor is None)
+    listed = all(piece["done"] for piece in pieces)
+    _checkpoint(store, run, phase=("reconcile" if run["reconcile"] else "done") if listed else "issues",
+                slices=pieces, pages=len(batch.pages), issues=batch.issues, changelogs=batch.changelogs)
 
 
-def _with_changelogs(listing, changelogs: Changelogs):
-    for page, cursor, fresh in listing:
-        needy = [issue for issue in fresh if incomplete(issue)]
-        yield page, cursor, fresh, needy, changelogs.fetch(needy) if needy else {}
-
-
-def _checkpoint(store: RawStore, run: dict, *, phase: str, cursor: dict | None = None, **counts: int) -> None:
+def _checkpoint(store: RawStore, run: dict, *, phase: str, slices: list[dict] | None = None, **counts: int) -> None:
     """Write the run's next state; `run` changes only once that is in the open transaction."""
     following = copy.deepcopy(run)
-    following.update(phase=phase, cursor=cursor)
+    following["phase"] = phase
+    if slices is not None:
+        following["slices"] = slices
     for name, n in counts.items():
         following["counts"][name] += n
     store.set_state(RUN, following)

@@ -39,9 +39,10 @@ def store(tmp_path):
         yield raw
 
 
-def config_for(site: FakeJira) -> Config:
+def config_for(site: FakeJira, **jira: object) -> Config:
+    """The site's queries and fields; `jira` sets further [jira] keys (concurrency=1)."""
     return parse_config({"jira": {"url": site.url, "incident_jql": site.incident_jql,
-                                  "action_item_jql": site.action_item_jql},
+                                  "action_item_jql": site.action_item_jql, **jira},
                          "fields": {"severity": SEVERITY_FIELD, "team": TEAM_FIELD}})
 
 
@@ -49,8 +50,11 @@ def credentials_for(site: FakeJira) -> Credentials:
     return Credentials(email=site.email, api_token=site.api_token, pat=site.pat)
 
 
-def run(site: FakeJira, store: RawStore, *, policy: RetryPolicy = QUICK, **options) -> SyncResult:
-    return sync(config_for(site), store, credentials=credentials_for(site), policy=policy, **options)
+def run(site: FakeJira, store: RawStore, *, policy: RetryPolicy = QUICK, concurrency: int | None = None,
+        **options) -> SyncResult:
+    """A sync of `site` into `store`; `concurrency` overrides [jira].concurrency's default."""
+    jira = {} if concurrency is None else {"concurrency": concurrency}
+    return sync(config_for(site, **jira), store, credentials=credentials_for(site), policy=policy, **options)
 
 
 def expected_histories(site: FakeJira, keys) -> dict[str, set[str]]:

@@ -1,5 +1,6 @@
 """Just enough JQL for what a sync sends: the configured queries (taken as "every issue not moved
-out"), `updated >=` and `created >=` bounds read in the user's time zone, and the fixed ordering."""
+out"), `updated >=`, `created >=` and `created <` bounds read in the user's time zone, and the
+fixed ordering, oldest first or (for finding the newest issue) newest first."""
 from __future__ import annotations
 
 import re
@@ -7,19 +8,25 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 ORDER = " ORDER BY created ASC, key ASC"
-_BOUND = re.compile(r' AND (updated|created) >= "(\d{4})[-/](\d\d)[-/](\d\d) (\d\d):(\d\d)"')
+NEWEST_FIRST = " ORDER BY created DESC, key DESC"
+_BOUND = re.compile(r' AND (updated >=|created >=|created <) "(\d{4})[-/](\d\d)[-/](\d\d) (\d\d):(\d\d)"')
 
 
 class JqlError(ValueError):
     pass
 
 
-def parse(jql: str, base: str, zone: ZoneInfo, *, ordered: bool) -> dict[str, datetime]:
-    """The bounds of a query, as aware datetimes, keyed by field."""
+def parse(jql: str, base: str, zone: ZoneInfo, *, ordered: bool) -> tuple[dict[str, datetime], bool]:
+    """The bounds of a query, as aware datetimes keyed by field and operator ("created <"), and
+    whether it asks for the newest first."""
+    newest_first = False
     if ordered:
-        if not jql.endswith(ORDER):
+        if jql.endswith(NEWEST_FIRST):
+            newest_first, jql = True, jql[:-len(NEWEST_FIRST)]
+        elif jql.endswith(ORDER):
+            jql = jql[:-len(ORDER)]
+        else:
             raise JqlError(f"the fake site needs{ORDER}")
-        jql = jql[:-len(ORDER)]
     if not jql.startswith(base):
         raise JqlError(f"the fake site only knows {base}")
     bounds, rest = {}, jql[len(base):]
@@ -30,4 +37,4 @@ def parse(jql: str, base: str, zone: ZoneInfo, *, ordered: bool) -> dict[str, da
         year, month, day, hour, minute = map(int, match.groups()[1:])
         bounds[match[1]] = datetime(year, month, day, hour, minute, tzinfo=zone)
         rest = rest[match.end():]
-    return bounds
+    return bounds, newest_first

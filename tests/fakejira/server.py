@@ -5,8 +5,9 @@ the rest behind /rest/api/3/changelog/bulkfetch (epoch-millisecond `created`) an
 /rest/api/3/issue/{key}/changelog; the retired /rest/api/{2,3}/search answers 410 Gone.
 Data Center: /rest/api/2/search paged by startAt, refusing to page deeper than `offset_limit`.
 Both: serverInfo (anonymous allowed unless told otherwise), myself with the user's time zone, the
-field list, basic auth (Cloud) or a bearer token (Data Center) with 401 for anything else, and
-injectable faults (statuses with headers, slow answers, bodies that are not JSON).
+field list, basic auth (Cloud) or a bearer token (Data Center) with 401 for anything else,
+injectable faults (statuses with headers, slow answers, bodies that are not JSON), a round trip
+added to every answer, and a count of the requests answered at once.
 
 Each issue is serialised field by field once, so a page is string joins: fast enough to serve
 100,000 issues to a benchmark without the fake being what is measured.
@@ -112,6 +113,8 @@ class FakeJira:
         self.latency = latency   # seconds before every answer, as a real site's round trip
         self.url = ""
         self.requests: list[Request] = []
+        # Requests being answered now, and the most at once: what a client's concurrency comes to.
+        self.in_flight = self.peak_in_flight = 0
         self._lock = threading.RLock()
         self._issues = {raw["id"]: _Issue(raw) for raw in issues}
         self._by_key = {i.key: i for i in self._issues.values()}
@@ -202,6 +205,15 @@ class FakeJira:
         with self._lock:
             self.requests.append(Request(method, path, args, authorization, time.monotonic()))
             fault = next((queue.popleft() for pattern, queue in self._faults if queue and pattern.search(path)), None)
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return self._answer(method, path, args, authorization, fault)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, method: str, path: str, args: dict, authorization: str | None, fault: Fault | None):
         time.sleep(self.latency)
         if fault:
             time.sleep(fault.delay)
@@ -323,16 +335,18 @@ class FakeJira:
                          f'"startAt":{start},"total":{total},"isLast":{last},"values":[{",".join(chunk)}]}}')
 
     def _matching(self, jql: str, *, ordered: bool) -> list[_Issue]:
-        bounds = parse(jql, self.base_jql, self.zone, ordered=ordered)
-        since, window = bounds.get("updated"), bounds.get("created")
+        bounds, newest_first = parse(jql, self.base_jql, self.zone, ordered=ordered)
+        since, after, before = bounds.get("updated >="), bounds.get("created >="), bounds.get("created <")
         with self._lock:
-            key = (self._version, since, window)
+            key = (self._version, since, after, before, newest_first)
             if key not in self._matches:
                 if self._sorted[0] != self._version:
                     self._sorted = (self._version, sorted(self._issues.values(), key=lambda i: i.order))
                 self._matches = {k: v for k, v in self._matches.items() if k[0] == self._version}
-                self._matches[key] = [i for i in self._sorted[1] if i.id not in self._moved
-                                      and (since is None or i.updated >= since) and (window is None or i.created >= window)]
+                found = [i for i in self._sorted[1] if i.id not in self._moved
+                         and (since is None or i.updated >= since) and (after is None or i.created >= after)
+                         and (before is None or i.created < before)]
+                self._matches[key] = found[::-1] if newest_first else found
             return self._matches[key]
 
     def _token(self, signature: str, offset: int) -> str:

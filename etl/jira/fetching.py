@@ -1,0 +1,108 @@
+"""A run's pages, fetched by several threads and handed to the one thread that stores them.
+
+Each slice's listing (see `slices`) runs in a thread of its own, at most [jira].concurrency of
+them at once; a thread asks the workers for the changelogs a page calls for and hands the page
+on without waiting for them. The storing thread takes pages in the order they were handed over,
+so the pages of each slice come in their order, and a checkpoint holds, for every slice, the
+cursor after exactly the pages stored. Only that thread touches DuckDB, and while it stores, the
+other threads keep fetching. What waits in between is bounded (a few pages per thread), so memory
+does not grow with the size of the site.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from etl.jira.changelogs import Changelogs, incomplete
+from etl.jira.http import JiraHttp
+from etl.jira.listing import issue_pages
+from etl.jira.paging import Endpoint
+from etl.jira.workers import Workers
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    slice: int                # index into the run's slices
+    text: str                 # the search page verbatim
+    cursor: dict | None       # the slice's cursor after this page; None after its last
+    fresh: int                # issues of the page not yet processed in this run
+    needy: list[dict]         # those whose changelog was fetched apart
+    histories: dict[str, list[dict]]
+
+
+def fetched(http: JiraHttp, endpoint: Endpoint, slices: list[dict], request: dict,
+            jql_for: Callable[[dict, str | None], str], zone: ZoneInfo, changelogs: Changelogs,
+            workers: Workers) -> Iterator[Fetched]:
+    """The pages of the slices not done yet, each slice's in order, with their changelogs.
+
+    `slices` is read once, here; `jql_for(slice, window)` is the search of a slice's window."""
+    concurrency = http.limiter.concurrency
+    handoff: queue.Queue = queue.Queue(maxsize=2 * concurrency)
+    stop = threading.Event()
+    todo = deque((n, dict(s)) for n, s in enumerate(slices) if not s["done"])
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def list_slices() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    n, piece = todo.popleft()
+                except IndexError:
+                    break
+                for page, cursor, fresh in issue_pages(http, endpoint, request, lambda w: jql_for(piece, w),
+                                                       piece["cursor"], zone, workers):
+                    needy = [issue for issue in fresh if incomplete(issue)]
+                    asked = changelogs.submit(needy, workers) if needy else []
+                    if not put((n, page.text, cursor, len(fresh), needy, asked)) or stop.is_set():
+                        return
+        except BaseException as exc:  # handed over, raised where the storing thread sees it
+            put(exc)
+            return
+        put(_DONE)
+
+    threads = min(concurrency, len(todo))
+    # Daemons: a run that stops must not wait for a request still in flight.
+    for t in range(threads):
+        threading.Thread(target=list_slices, name=f"jira-slices-{t}", daemon=True).start()
+    finished = 0
+    try:
+        while finished < threads:
+            item = handoff.get()
+            if item is _DONE:
+                finished += 1
+                continue
+            if isinstance(item, BaseException):
+                raise item
+            n, text, cursor, fresh, needy, asked = item
+            histories: dict[str, list[dict]] = {}
+            for part in asked:
+                histories.update(part.result())
+            yield Fetched(n, text, cursor, fresh, needy, histories)
+    finally:
+        stop.set()
+        for item in _drain(handoff):
+            if isinstance(item, tuple):
+                for part in item[-1]:
+                    part.cancel()
+
+
+def _drain(handoff: queue.Queue):
+    while True:
+        try:
+            yield handoff.get_nowait()
+        except queue.Empty:
+            return
