@@ -191,7 +191,9 @@ def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR, fu
     tests = [(model, test, sql) for model in models for test, sql in _test_queries(model)]
     macros = (models_dir / "macros.sql").read_text()
     con.execute(macros)
-    similarity.register(con)
+    # A connection that published before has them: the raw store's stays open across publishes.
+    if not con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'summary_words'").fetchall()[0][0]:
+        similarity.register(con)
     field_paths = _field_paths(con)
     definitions: dict[str, str] = {}
     for model in models:

@@ -80,3 +80,65 @@ def test_a_failing_data_test_keeps_the_published_file_and_names_the_test(tmp_pat
         publish(parse_config({}), store, models_dir=broken)
     assert "data test marts.issues accepted_values(summary, 'no such summary') failed: 33 rows" in str(err.value)
     assert workspace.published.read_bytes() == before
+
+
+def incremental_connection(cache) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging; CREATE SCHEMA marts; CREATE SCHEMA config;"
+                "CREATE TABLE config.field_sources (attribute VARCHAR, source VARCHAR, field_id VARCHAR);"
+                "CREATE TABLE config.settings (factor INTEGER); INSERT INTO config.settings VALUES (10);"
+                "CREATE TABLE payloads AS SELECT range AS id FROM range(3)")
+    con.execute("ATTACH ? AS parsed", [str(cache)])
+    # In the cache, as a statement writes to one database: its numbers tell which run made a row.
+    con.execute("CREATE SEQUENCE IF NOT EXISTS parsed.parses")
+    return con
+
+
+PARSED = ("-- materialize: incremental(id)\n"
+          "select p.id, nextval('parsed.parses') as parse, p.id * (select factor from config.settings) as value\n"
+          "from payloads as p anti join {{this}} using (id)")
+
+
+def kept(con):
+    return con.execute("SELECT id, parse, value FROM parsed_rows ORDER BY id").fetchall()
+
+
+def test_an_incremental_model_makes_only_the_rows_of_new_keys_and_drops_the_gone(models, tmp_path):
+    write(models, "staging/parsed_rows", PARSED)
+    write(models, "marts/total", "select sum(value) as total from parsed_rows")
+    cache = tmp_path / "cache.duckdb"
+    con = incremental_connection(cache)
+    run_models(con, models)
+    assert kept(con) == [(0, 1, 0), (1, 2, 10), (2, 3, 20)]
+    con.execute("DELETE FROM payloads WHERE id = 0; INSERT INTO payloads VALUES (3)")
+    run_models(con, models)
+    assert kept(con) == [(1, 2, 10), (2, 3, 20), (3, 4, 30)]
+    assert con.execute("SELECT total FROM marts.total").fetchall() == [(60,)]
+    con.close()
+    # Kept in the file: another connection, as the next publish is, reuses them.
+    con = incremental_connection(cache)
+    con.execute("DELETE FROM payloads WHERE id = 0; INSERT INTO payloads VALUES (3)")
+    run_models(con, models)
+    assert kept(con) == [(1, 2, 10), (2, 3, 20), (3, 4, 30)]
+    run_models(con, models, full=True)
+    assert kept(con) == [(1, 5, 10), (2, 6, 20), (3, 7, 30)]
+
+
+@pytest.mark.parametrize("change", ["config", "sql"])
+def test_an_incremental_model_is_built_anew_when_what_made_its_rows_changes(models, tmp_path, change):
+    write(models, "staging/parsed_rows", PARSED)
+    con = incremental_connection(tmp_path / "cache.duckdb")
+    run_models(con, models)
+    if change == "config":
+        con.execute("UPDATE config.settings SET factor = 100")
+    else:
+        write(models, "staging/parsed_rows", PARSED.replace("as value", "* 2 as value"))
+    run_models(con, models)
+    factor = 100 if change == "config" else 20
+    assert kept(con) == [(0, 4, 0), (1, 5, factor), (2, 6, 2 * factor)]
+
+
+def test_an_incremental_model_that_does_not_read_its_kept_rows_is_refused(models):
+    write(models, "staging/parsed_rows", "-- materialize: incremental(id)\nselect 1 as id")
+    with pytest.raises(ModelError, match="an incremental model reads {{this}}"):
+        run_models(duckdb.connect(), models)
