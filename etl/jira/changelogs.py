@@ -37,31 +37,28 @@ class Changelogs:
         self.bulk = endpoints.get("bulk_changelogs")
         self.single = endpoints["changelog"]
 
-    def fetch(self, issues: list[dict]) -> dict[str, list[dict]]:
-        """Every history of each issue, by issue id, one request at a time."""
-        histories: dict[str, list[dict]] = {}
-        for group in self.groups(issues):
-            histories.update(self.fetch_group(group))
-        return histories
-
     def submit(self, issues: list[dict], workers: Workers) -> list[Future]:
-        """`fetch`, a group per task; each future gives a part of what `fetch` returns."""
-        return [workers.submit(self.fetch_group, group) for group in self.groups(issues)]
+        """`fetch` in groups, a task each; each future gives a part of what `fetch` returns."""
+        return [workers.submit(self.fetch, group) for group in self.groups(issues)]
 
     def groups(self, issues: list[dict]) -> list[list[dict]]:
+        """Largest first into the first group with room (Cloud): about as few bulk pages as one
+        chain of them would take, but each group its own request."""
         if not self.bulk:
             return [[issue] for issue in issues]
-        groups, room = [], 0
-        for issue in issues:
+        groups: list[tuple[list[dict], list[int]]] = []
+        for issue in sorted(issues, key=lambda i: -(i["changelog"].get("total") or 0)):
             size = issue["changelog"].get("total") or 0
-            if not groups or size > room:
-                groups.append([])
-                room = self.bulk.page_size
-            groups[-1].append(issue)
-            room -= size
-        return groups
+            group = next((g for g in groups if g[1][0] >= size), None)
+            if group is None:
+                group = ([], [self.bulk.page_size])
+                groups.append(group)
+            group[0].append(issue)
+            group[1][0] -= size
+        return [members for members, _ in groups]
 
-    def fetch_group(self, issues: list[dict]) -> dict[str, list[dict]]:
+    def fetch(self, issues: list[dict]) -> dict[str, list[dict]]:
+        """Every history of each issue, by issue id, one request at a time."""
         bulk = self.bulk
         if bulk:
             try:

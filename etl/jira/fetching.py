@@ -43,7 +43,8 @@ def fetched(http: JiraHttp, endpoint: Endpoint, slices: list[dict], request: dic
 
     `slices` is read once, here; `jql_for(slice, window)` is the search of a slice's window."""
     concurrency = http.limiter.concurrency
-    handoff: queue.Queue = queue.Queue(maxsize=2 * concurrency)
+    # Room for what arrives while the storing thread commits a batch, so fetching goes on meanwhile.
+    handoff: queue.Queue = queue.Queue(maxsize=4 * concurrency)
     stop = threading.Event()
     todo = deque((n, dict(s)) for n, s in enumerate(slices) if not s["done"])
 

@@ -21,6 +21,7 @@ from etl.jira.http import JiraHttp
 from etl.jira.listing import JQL_HINT
 from etl.jira.paging import Endpoint
 from etl.jira.query import jql_minute, search_jql
+from etl.jira.workers import Workers
 
 SLICES_PER_REQUEST = 4   # slices per request in flight
 PAGES_PER_SLICE = 3      # the fewest pages a slice is cut for
@@ -31,15 +32,16 @@ def whole() -> list[dict]:
 
 
 def plan(http: JiraHttp, endpoint: Endpoint, base: str, since: str | None, zone: ZoneInfo,
-         count: int | None) -> list[dict]:
+         count: int | None, workers: Workers) -> list[dict]:
     """The slices of the listing; `count` is how many issues match (None if Jira gave no count)."""
     wanted = http.limiter.concurrency * SLICES_PER_REQUEST
     if count is not None:
         wanted = min(wanted, count // (PAGES_PER_SLICE * endpoint.page_size))
     if http.limiter.concurrency == 1 or wanted < 2:
         return whole()
-    oldest = _created(http, endpoint, search_jql(base, since))
-    newest = _created(http, endpoint, search_jql(base, since, newest_first=True))
+    ends = [workers.submit(_created, http, endpoint, search_jql(base, since, newest_first=newest_first))
+            for newest_first in (False, True)]
+    oldest, newest = (end.result() for end in ends)
     if oldest is None or newest is None or newest <= oldest:
         return whole()
     cuts: list[str] = []

@@ -133,18 +133,19 @@ def _fetch_issues(store: RawStore, site: Site, endpoints: dict[str, Endpoint], r
     endpoint = endpoints["issues"]
     planning = run["slices"] is None and endpoint.paging == "token"
     count = _count(site, search_jql(base, run["since"], ordered=False)) if progress or planning else None
-    if run["slices"] is None:
-        pieces = slices.plan(site.http, endpoint, base, run["since"], site.zone, count) if planning else slices.whole()
-        with store.transaction():
-            _checkpoint(store, run, phase="issues", slices=pieces)
-    if progress:
-        progress.start(count, run["counts"]["issues"])
 
     def jql_for(piece: dict, window: str | None) -> str:
         return search_jql(base, run["since"], window or piece["after"], before=piece["before"])
 
     batch = PageBatch()
     with Workers(2 * site.http.limiter.concurrency, "jira-fetch") as workers:
+        if run["slices"] is None:
+            pieces = (slices.plan(site.http, endpoint, base, run["since"], site.zone, count, workers)
+                      if planning else slices.whole())
+            with store.transaction():
+                _checkpoint(store, run, phase="issues", slices=pieces)
+        if progress:
+            progress.start(count, run["counts"]["issues"])
         try:
             for page in fetched(site.http, endpoint, run["slices"], {"fields": fields}, jql_for, site.zone,
                                 changelogs, workers):

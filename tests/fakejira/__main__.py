@@ -25,6 +25,7 @@ def main() -> None:
     # The demo generator yields about five issues per incident.
     issues = demo_issues(args.issues // 4 + 1, seed=args.seed)[:args.issues]
     site = FakeJira(issues, flavour=args.flavour, latency=args.latency_ms / 1000)
+    site.warm()
     site.start()
     print(json.dumps({"url": site.url, "email": site.email, "api_token": site.api_token, "pat": site.pat,
                       "incident_jql": site.incident_jql, "action_item_jql": site.action_item_jql,
