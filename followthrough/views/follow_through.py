@@ -12,44 +12,87 @@ from followthrough.style import CLASS_COLORS, CLASS_ORDER, count_ticks, duration
 from followthrough.views import (ROW_LIMIT, STILL_OPEN_HOVER, Width, capped_table, chart, chart_text, issue_link,
                                   nothing_to_show, table)
 
-# More curves than this cannot be told apart; the table under the chart lists every group.
-CURVES = 10
+# More panels than this cannot be read side by side; the table under the chart lists every team.
+PANELS = 12
+PANELS_PER_ROW = 3
 KM_HELP = ("Kaplan-Meier estimate: items still open count for as long as they have been open and then "
            "drop out, instead of being ignored or taken as closed, so a group with many open items "
            "does not look fast.")
+AXES = {"days": "days since filed", "still_open": "still open (% of items)"}
 
 
 def time_to_close(filters: Filters) -> bool:
-    """Curves of the share still open by age and their summary; False when no items were filed."""
+    """Curves of the share still open by age, operational against strategic, overall or in one
+    panel per team, and their summary; False when no items were filed. The choice of team panels
+    is kept in the URL as ?by=team."""
     st.subheader("Time to close")
+    if "follow_by_team" not in st.session_state:
+        st.session_state.follow_by_team = st.query_params.get("by") == "team"
     by_team = st.toggle("By team", key="follow_by_team",
-                        help="One curve per team instead of operational against strategic.")
-    group_by = "team" if by_team else "class"
-    curve = query("follow_km_curve", group_by=group_by, groups=CURVES, **filters.params())
+                        help="One panel per team, each with its operational and strategic curves.")
+    if by_team:
+        st.query_params["by"] = "team"
+    else:
+        st.query_params.pop("by", None)
+    curve = (query("follow_km_curve_by_team", groups=PANELS, **filters.params()) if by_team
+             else query("follow_km_curve", group_by="class", groups=len(CLASS_ORDER), **filters.params()))
     if curve.empty:
         nothing_to_show("No action items were filed in this period with these filters.")
         return False
-    fig = px.line(curve.assign(grp=chart_text(curve["grp"])), x="days", y="still_open", color="grp",
-                  line_shape="hv", custom_data=["at_risk"],
-                  color_discrete_map={} if by_team else CLASS_COLORS,
-                  category_orders={} if by_team else {"grp": CLASS_ORDER})
-    fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    fig.update_xaxes(rangemode="tozero")
-    chart(layout(fig, x_title="days since filed", y_title="still open (% of items)"))
+    chart(_team_panels(curve) if by_team else _curves(curve))
     st.caption(f"Action items filed in the period, followed up to the as-of time. {KM_HELP}")
-    summary = query("follow_km_summary", group_by=group_by, **filters.params())
-    if len(summary) > CURVES:
-        st.caption(f"Curves for the {CURVES} {group_by}s with the most items; the table lists all {len(summary)}.")
-    _summary(summary, filters, group_by)
+    if by_team:
+        summary = query("follow_km_summary_by_team", **filters.params())
+        teams = summary["team"].nunique()
+        if teams > PANELS:
+            st.caption(f"Panels for the {PANELS} teams with the most items; the table lists all {teams}.")
+    else:
+        summary = query("follow_km_summary", group_by="class", **filters.params())
+    _summary(summary, filters)
     return True
 
 
-def _summary(rows: pd.DataFrame, filters: Filters, group_by: str) -> None:
+def _curves(curve: pd.DataFrame):
+    fig = px.line(curve.assign(grp=chart_text(curve["grp"])), x="days", y="still_open", color="grp",
+                  line_shape="hv", custom_data=["at_risk"], color_discrete_map=CLASS_COLORS,
+                  category_orders={"grp": CLASS_ORDER})
+    return _still_open_axes(layout(fig, x_title=AXES["days"], y_title=AXES["still_open"]))
+
+
+def _team_panels(curve: pd.DataFrame):
+    """Small multiples: one panel per team, the classes in their colours in each, the axes shared
+    so panels compare at a glance."""
+    teams = list(dict.fromkeys(curve["team"]))
+    rows = -(-len(teams) // PANELS_PER_ROW)
+    fig = px.line(curve.assign(grp=chart_text(curve["grp"]), team=chart_text(curve["team"])), x="days",
+                  y="still_open", color="grp", facet_col="team", facet_col_wrap=PANELS_PER_ROW,
+                  facet_row_spacing=0.25 / rows, facet_col_spacing=0.04,
+                  line_shape="hv", custom_data=["at_risk"], color_discrete_map=CLASS_COLORS, labels=AXES,
+                  category_orders={"grp": CLASS_ORDER, "team": chart_text(pd.Series(teams)).tolist()})
+    # A panel's title is its team alone, not "team=Data".
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    # Days on every panel: a top-row panel with none below it would otherwise have no scale.
+    fig.update_xaxes(showticklabels=True)
+    height = 100 + 240 * rows
+    layout(fig, height=height)
+    # The legend above the first row's panel titles, not on them.
+    fig.update_layout(margin_t=70, legend_y=1 + 30 / (height - 80))
+    return _still_open_axes(fig)
+
+
+def _still_open_axes(fig):
+    fig.update_traces(hovertemplate=STILL_OPEN_HOVER)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def _summary(rows: pd.DataFrame, filters: Filters) -> None:
     # A median the curve never reaches is a finding, not a missing value.
     rows["median"] = [duration_days(v) if pd.notna(v) else "not reached" for v in rows["median_days_to_done"]]
     table(rows.drop(columns="median_days_to_done"), {
-        "grp": st.column_config.TextColumn(group_by.capitalize(), width=Width.NAME - 20),
+        **({"team": st.column_config.TextColumn("Team", width=Width.NAME - 20)} if "team" in rows else {}),
+        "grp": st.column_config.TextColumn("Class", width=Width.NAME - 20),
         "items": st.column_config.NumberColumn("Items", width=Width.SHORT),
         "done": st.column_config.NumberColumn("Done", width=Width.SHORT),
         "dropped": st.column_config.NumberColumn(
