@@ -218,7 +218,8 @@ _LABEL_PROBLEMS = """root => {
     document.querySelectorAll(root + ' .js-plotly-plot').forEach((plot, n) => {
         const box = plot.querySelector('svg.main-svg').getBoundingClientRect();
         const labels = [...plot.querySelectorAll(
-            '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext, .cbaxis text, .cbtitle text')]
+            '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext, .cbaxis text, .cbtitle text, ' +
+            '.annotation-text')]
             .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
             .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
         labels.forEach(l => { if (!inside(l.r, box)) problems.push(`chart ${n + 1}: "${l.text}" outside its figure`); });
@@ -454,3 +455,49 @@ def test_a_hostile_summary_stays_text_in_the_incident_explorer(servers, tab):
     assert not t.errors, t.errors
     assert not t.outside, f"requests beyond the server: {t.outside}"
     assert_server_quiet(servers.hostile)
+
+
+def test_follow_through_by_team_draws_readable_panels(servers, tab, tmp_path):
+    """?by=team: one panel per team, titled with it, every label clear of the others."""
+    t = tab(servers.demo)
+    with t.evidence("follow_through_by_team"):
+        page = t.open("/follow_through?by=team", "Follow-through")
+        wait_for_charts(page, 2)
+        expect(page.get_by_role("switch", name="By team")).to_be_checked()
+        assert page.locator('.js-plotly-plot').first.locator('.annotation-text').count() >= 2
+        assert_charts_readable(page)
+        full_page_screenshot(page, (SCREENSHOTS or tmp_path) / "follow_through_by_team.png")
+    assert not t.errors, t.errors
+    assert_server_quiet(servers.demo)
+
+
+def test_an_issue_key_opens_the_explorer_and_jira_is_a_click_further(servers, databases, tab):
+    """A click on a stalled item's key opens the explorer, in a new tab, on the incident it was filed
+    for, even one before the sidebar's period; there, Open in Jira links to the incident in Jira."""
+    t = tab(servers.demo)
+    with t.evidence("key_to_explorer"):
+        page = t.open("/stalls", "Strategic stalls")
+        wait_for_charts(page, 2)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.locator("canvas").first.bounding_box()
+        first_item = page.evaluate("""() => document.querySelector('[data-testid="stDataFrame"] td').textContent""")
+        incident, item = re.fullmatch(r"explorer\?incident=([^&]+)&item=(.+)", first_item).groups()
+        # On the key's text in the first row (under the 36 px header); the grid opens a link only
+        # when the pointer has come over its text first. noopener: a new page, not a popup.
+        page.mouse.move(box["x"] + 30, box["y"] + 36 + 17)
+        with t.context.expect_page() as opened:
+            page.mouse.click(box["x"] + 30, box["y"] + 36 + 17)
+        explorer = opened.value
+        wait_for_app(explorer, "Incident explorer")
+        expect(explorer.get_by_role("heading", name=incident, exact=True)).to_be_visible()
+        expect(explorer.get_by_text(f"Opened from action item {item}")).to_be_visible()
+        jira = sql(databases.demo, "SELECT url FROM marts.incidents WHERE issue_key = ?", [incident])[0][0]
+        expect(explorer.get_by_role("link", name="Open in Jira")).to_have_attribute("href", jira)
+
+        oldest = sql(databases.demo, "SELECT issue_key FROM marts.incidents ORDER BY created_at LIMIT 1")[0][0]
+        explorer.goto(f"{servers.demo.url}/explorer?incident={oldest}")
+        wait_for_app(explorer, "Incident explorer")
+        expect(explorer.get_by_role("heading", name=oldest, exact=True)).to_be_visible()
+    assert not t.errors, t.errors
+    assert_server_quiet(servers.demo)
