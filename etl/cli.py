@@ -113,8 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--force", action="store_true", help="send again what was already sent today")
     digest.set_defaults(run=cmd_digest)
 
-    report = commands.add_parser("report", help="write the quarterly review pack (Markdown, HTML, CSV zip)")
-    report.add_argument("--quarter", required=True, help="the quarter to review, e.g. 2026Q3")
+    report = commands.add_parser("report", help="write the quarterly review pack, or one incident's update "
+                                                "(Markdown, HTML, CSV zip)")
+    subject = report.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--quarter", help="the quarter to review, e.g. 2026Q3")
+    subject.add_argument("--incident", help="the incident whose follow-up to report, e.g. OPS-123")
     for name in ("severity", "service", "team"):
         report.add_argument(f"--{name}", action="append", default=[], help=f"only this {name} (repeatable)")
     report.add_argument("--out", type=Path, required=True, help="folder to write the files to")
@@ -231,8 +234,10 @@ def cmd_digest(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from etl.report import report_command
+    from etl.report import incident_command, report_command
 
+    if args.incident:
+        return incident_command(args.incident, args.out)
     return report_command(args.quarter, args.out, args.severity, args.service, args.team)
 
 
