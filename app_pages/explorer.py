@@ -8,4 +8,4 @@ from followthrough.views import explorer
 filters = active_filters()
 st.title("Incident explorer")
 st.caption(plain(filters.describe()))
-explorer.incident(explorer.search(filters))
+explorer.incident(explorer.search(filters), filters)

@@ -1,8 +1,10 @@
 """`python -m etl report`: the quarterly review pack as files, for cron and a mail, written by the
-same code as the Quarterly review page's downloads (followthrough/review.py).
+same code as the Quarterly review page's downloads (followthrough/review.py); with --incident, one
+incident's follow-up update, as the Incident explorer's downloads give it
+(followthrough/incident_update.py).
 
-Read from the published database only; a quarter or filter value that is not in it is a one-line
-error naming what there is.
+Read from the published database only; a quarter, filter value or incident that is not in it is a
+one-line error naming what there is.
 """
 from __future__ import annotations
 
@@ -38,6 +40,28 @@ def report_command(quarter: str, out: Path, severity: list[str], service: list[s
         files = review.files(review.gather(chosen, filters))
     except (NoDatabase, QueryFailed) as exc:
         raise UserError(str(exc)) from None
+    return _write(files, out)
+
+
+def incident_command(key: str, out: Path) -> int:
+    """One incident's update as of the published data's as-of time, the one the explorer shows."""
+    from streamlit.logger import set_log_level
+    set_log_level(logging.ERROR)
+    from followthrough import incident_update
+    from followthrough.db import NoDatabase, QueryFailed
+    from followthrough.filters import filter_options
+
+    try:
+        files = incident_update.files(incident_update.gather(key.strip(), filter_options()["as_of"]))
+    except incident_update.UnknownIncident as exc:
+        raise UserError(f"--incident: {exc}") from None
+    except (NoDatabase, QueryFailed) as exc:
+        raise UserError(str(exc)) from None
+    return _write(files, out)
+
+
+def _write(files: dict[str, bytes], out: Path) -> int:
+    # Everything is built before the folder is touched: a failure leaves no half-written report.
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from followthrough import incident_update
 from followthrough.db import query
 from followthrough.export import web_url
 from followthrough.filters import Filters
@@ -56,7 +57,7 @@ def everything(filters: Filters) -> Filters:
     return replace(filters, start=date(1, 1, 1), end=filters.as_of.date(), severity=(), service=(), team=())
 
 
-def incident(found: pd.DataFrame) -> str | None:
+def incident(found: pd.DataFrame, filters: Filters) -> str | None:
     """The chosen incident, kept in the URL as ?incident=OPS-12 so a link opens it: a linked
     incident opens whatever the search and the sidebar's period. Returns its key, None if none."""
     keys = found["issue_key"].tolist()
@@ -85,6 +86,7 @@ def incident(found: pd.DataFrame) -> str | None:
         st.caption("The page opens on the newest incident found that has action items; choose any other above."
                    if with_items else "None of the incidents found has action items, so the page opens on the newest.")
     _header(query("explorer_incident", key=key).iloc[0])
+    _update_downloads(key, filters.as_of)
     _timeline(key)
     _action_items(key)
     _recurrences(key)
@@ -110,6 +112,19 @@ def _header(row: pd.Series) -> None:
     st.markdown(" · ".join(f"**{label}:** {plain(value)}" for label, value in facts.items()))
     if web_url(row["url"]):
         st.link_button("Open in Jira", web_url(row["url"]), icon=":material/open_in_new:")
+
+
+def _update_downloads(key: str, as_of) -> None:
+    """Its follow-up update, for the executives who asked for one: `python -m etl report --incident`
+    writes the same files."""
+    update = incident_update.gather(key, as_of)
+    buttons = (("Update as Markdown", ".md", ":material/description:", "For an email or a wiki."),
+               ("Update as HTML", ".html", ":material/web:", "One file that opens offline."),
+               ("Update's tables as CSV (zip)", ".zip", ":material/table:", None))
+    for column, (label, suffix, icon, help_) in zip(st.columns(3), buttons):
+        column.download_button(label, file_name=incident_update.title(update) + suffix,
+                               mime=incident_update.MIMES[suffix], on_click="ignore", icon=icon, help=help_,
+                               data=lambda suffix=suffix: incident_update.build(update, suffix))
 
 
 def _timeline(key: str) -> None:
