@@ -89,9 +89,9 @@ SECTIONS: tuple[Section, ...] = (
                                          "keeps failing, before it stops with one line saying why.",
             low=1, high=24 * 3600, unit="seconds"),
         Key("concurrency", 4, "Requests a sync keeps in flight at once. Jira Cloud limits each site's requests per second\n"
-                              "per endpoint, shared with every other user and app on it; four round trips at a time\n"
-                              "stay well inside that and make a distant site four times faster. A 429 pauses them all.\n"
-                              "Raise it for a Data Center site its admins agree can take more; 1 fetches one at a time.",
+                              "per endpoint, shared with every other user and app on it; four at a time stay well inside\n"
+                              "that while the round trips to a distant site overlap. A 429 pauses them all. Raise it for\n"
+                              "a Data Center site only if its admins agree; 1 fetches one request at a time.",
             low=1, high=32),
     )),
     Section("incidents", "Which issues are incidents. Within a list any value matches; across lists all non-empty lists\n"
