@@ -65,7 +65,6 @@ def title(update: Update) -> str:
 def figures(update: Update) -> pd.DataFrame:
     """The counts the summary speaks of, as the table 'Follow-through' shows them."""
     items, open_ = update.items, update.open
-    with_target = items[items["met_target"].notna()]
     rows = [
         ("Action items", len(items)),
         ("Done", int((items["state"] == "done").sum())),
@@ -73,8 +72,8 @@ def figures(update: Update) -> pd.DataFrame:
         ("Open", len(open_)),
         ("Open and overdue (past the due date)", int(open_["is_overdue"].sum())),
         ("Open and past target", int(open_["is_past_target"].sum())),
-        ("Met target", int(with_target["met_target"].sum())),
-        ("Missed target (done late, or open past it)", int((~with_target["met_target"].astype(bool)).sum())),
+        ("Done by its target", int((items["state"].eq("done") & _met(items, True)).sum())),
+        ("Done after its target", len(_done_late(update))),
         ("Open and stalled", int(open_["is_stalled"].sum())),
         ("Repeats since", len(update.came_back)),
         ("Repeats since while its items were open", int((update.came_back["earlier_items_open_then"] > 0).sum())),
@@ -96,6 +95,10 @@ def sentences(update: Update) -> list[str]:
         said.append(f"It has {counted(len(items), 'action item')}: {number(done)} done, {number(dropped)} "
                     f"dropped and {number(len(open_))} open.")
         said.append(_late(update))
+        done_late = _done_late(update)
+        if len(done_late):
+            said.append(f"{_are(len(done_late), 'done item')} done after its target: "
+                        + ", ".join(done_late["issue_key"]) + ".")
         stalled = open_[open_["is_stalled"]]
         if len(stalled):
             said.append(f"{_are(len(stalled), 'open item')} stalled: " + "; ".join(
@@ -145,6 +148,16 @@ def _returns(update: Update) -> list[str]:
     return said
 
 
+def _done_late(update: Update) -> pd.DataFrame:
+    items = update.items
+    return items[items["state"].eq("done") & _met(items, False)]
+
+
+def _met(items: pd.DataFrame, met: bool) -> pd.Series:
+    """Whether met_target is `met`; NULL (dropped, no target, not yet due) is neither."""
+    return items["met_target"].astype("boolean").eq(met).fillna(False).astype(bool)
+
+
 def _same_service_since(update: Update) -> pd.DataFrame:
     """Later incidents that came back on its service without evidence that counts as a repeat."""
     returns = update.returns
@@ -179,24 +192,26 @@ def report_tables(update: Update) -> list[export.Table]:
         "Opened": _day(i["created_at"]), "Resolved": _day(i["resolved_at"]),
         "Time to resolve": duration_days(i["days_to_resolve"]) if pd.notna(i["resolved_at"]) else "not resolved"}])
     items = update.items
-    return [
+    tables = [
         export.Table("Incident", incident),
         export.Table("Follow-through", figures(update)),
         _items_table("Late", update.late, {
             "owner": "Owner", "due_date": "Due", "days_overdue": "Days overdue", "target_at": "Target",
-            "days_past_target": "Days past target", "status": "Status"}, "No open item is late."),
+            "days_past_target": "Days past target", "status": "Status"}),
         _items_table("Open action items", update.open, {
             "class": "Class", "owner": "Owner", "team": "Team", "status": "Status", "due_date": "Due",
             "target_at": "Target", "days_open": "Days open", "is_stalled": "Stalled",
-            "days_without_movement": "Days without movement", "stall_reason": "Why stalled"}, "None is open."),
+            "days_without_movement": "Days without movement", "stall_reason": "Why stalled"}),
         _items_table("Done and dropped", items[items["state"] != "open"], {
             "state": "Outcome", "class": "Class", "owner": "Owner", "due_date": "Due", "closed_at": "Closed",
-            "met_target": "Met target"}, "None is closed."),
+            "met_target": "Met target"}),
         _returns_table(update.returns),
     ]
+    # An empty table says nothing the summary does not: "No open item is past its due date".
+    return [t for t in tables if len(t.rows)]
 
 
-def _items_table(title_: str, rows: pd.DataFrame, columns: dict[str, str], empty: str) -> export.Table:
+def _items_table(title_: str, rows: pd.DataFrame, columns: dict[str, str]) -> export.Table:
     shown = rows[["issue_key", "url", "summary", *columns]].rename(columns={"summary": "Summary", **columns})
     for column in shown.columns:
         if column in ("Due", "Target", "Closed"):
@@ -205,7 +220,7 @@ def _items_table(title_: str, rows: pd.DataFrame, columns: dict[str, str], empty
             shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else number(v))
         elif column in ("Stalled", "Met target"):
             shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else "yes" if v else "no")
-    return export.Table(title_, shown, "" if len(rows) else empty)
+    return export.Table(title_, shown)
 
 
 def _returns_table(rows: pd.DataFrame) -> export.Table:
@@ -215,8 +230,7 @@ def _returns_table(rows: pd.DataFrame) -> export.Table:
         "A repeat": rows["counts_as_repeat"].map(lambda v: "yes" if v else "no"),
         "Days apart": rows["days_between"].map(lambda v: number(v, 1)),
         "Its items open then": rows["earlier_items_open_then"].map(number)})
-    return export.Table("Repeats and returns", shown,
-                        "" if len(rows) else "It repeated no earlier incident and none came back after it.")
+    return export.Table("Repeats and returns", shown)
 
 
 def csv_tables(update: Update) -> list[export.Table]:

@@ -501,3 +501,52 @@ def test_an_issue_key_opens_the_explorer_and_jira_is_a_click_further(servers, da
         expect(explorer.get_by_role("heading", name=oldest, exact=True)).to_be_visible()
     assert not t.errors, t.errors
     assert_server_quiet(servers.demo)
+
+
+def test_the_incident_update_downloads_are_the_command_s_files(servers, databases, tab, tmp_path):
+    """The explorer's three update downloads are what `etl report --incident` writes, and the HTML
+    one opens with every request refused."""
+    t = tab(servers.demo)
+    with t.evidence("incident-update"):
+        page = t.open("/explorer", "Incident explorer")
+        show_a_telling_incident(page, databases.demo)
+        key = page.get_by_role("combobox", name="Incident to look at").input_value()
+        downloaded = {}
+        for label in ("Update as Markdown", "Update as HTML", "Update's tables as CSV (zip)"):
+            with page.expect_download() as started:
+                page.get_by_role("button", name=label).click()
+            done = started.value
+            assert done.failure() is None, done.failure()
+            done.save_as(tmp_path / done.suggested_filename)
+            downloaded[done.suggested_filename] = (tmp_path / done.suggested_filename).read_bytes()
+        names = [f"Incident update {key}{suffix}" for suffix in (".md", ".html", ".zip")]
+        assert sorted(downloaded) == sorted(names)
+        with environment(FOLLOWTHROUGH_DB=str(databases.demo)):
+            assert main(["report", "--incident", key, "--out", str(tmp_path / "cli")]) == 0
+        for name in names[:2]:
+            assert (tmp_path / "cli" / name).read_bytes() == downloaded[name], name
+        with zipfile.ZipFile(tmp_path / "cli" / names[2]) as cli, zipfile.ZipFile(tmp_path / names[2]) as page_zip:
+            assert {n: cli.read(n) for n in cli.namelist()} == {n: page_zip.read(n) for n in page_zip.namelist()}
+    assert not t.errors, t.errors
+    assert not t.outside, f"requests beyond the server: {t.outside}"
+
+    offline = t.context.browser.new_context(viewport=VIEWPORT)
+    try:
+        refused: list[str] = []
+
+        def only_the_file(route):
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+        offline.route("**/*", only_the_file)
+        report = offline.new_page()
+        report.goto((tmp_path / names[1]).as_uri())
+        expect(report.get_by_role("heading", name=f"Incident update {key}", level=1)).to_be_visible()
+        assert report.locator("table").count() >= 4
+        report.screenshot(path=str((SCREENSHOTS or tmp_path) / "incident_update.png"), full_page=True,
+                          animations="disabled")
+        assert not refused, f"the report tried to load {refused}"
+    finally:
+        offline.close()

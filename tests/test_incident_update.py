@@ -95,6 +95,9 @@ def test_it_holds_what_the_marts_say(demo_db, dashboard_on, etl, tmp_path):
     assert figures["Open"] == str(len(open_))
     assert figures["Open and past target"] == str(sum(r[3] for r in open_))
     assert figures["Open and overdue (past the due date)"] == str(sum(r[4] for r in open_))
+    done_by, done_after = sql(demo_db, f"SELECT count(*) FILTER (WHERE met_target), count(*) FILTER (WHERE NOT met_target) "
+                                       f"FROM marts.targets_at({at}) WHERE incident_key = ? AND outcome = 'done'", [key])[0]
+    assert (figures["Done by its target"], figures["Done after its target"]) == (str(done_by), str(done_after))
     late = {r[0] for r in open_ if r[3] or r[4]}
     assert late and set(re.findall(r"\[([A-Z]+-\d+)\]", sections(md)["Late"])) == late
     for k, *_, owner, _due in open_:

@@ -118,6 +118,8 @@ def _update_downloads(key: str, as_of) -> None:
     """Its follow-up update, for the executives who asked for one: `python -m etl report --incident`
     writes the same files."""
     update = incident_update.gather(key, as_of)
+    st.caption("Its follow-up update, to send as it is: its action items done, dropped and open, what is late or "
+               "stalled, and whether it has come back. `python -m etl report --incident` writes the same files.")
     buttons = (("Update as Markdown", ".md", ":material/description:", "For an email or a wiki."),
                ("Update as HTML", ".html", ":material/web:", "One file that opens offline."),
                ("Update's tables as CSV (zip)", ".zip", ":material/table:", None))
