@@ -45,7 +45,7 @@ def test_a_run_that_fails_midway_resumes_to_the_same_store(jira, store, tmp_path
     expected = reference(site, tmp_path)
     before = len(site.served(search))
 
-    site.fail(search, *[PASS] * (12 if flavour == "cloud" else 6), Fault(status=403))
+    site.fail(search, *[PASS] * (24 if flavour == "cloud" else 6), Fault(status=403))
     with pytest.raises(JiraProblem, match="403"):
         run(site, store, concurrency=concurrency, endpoints=endpoints)
     settled(site)
@@ -120,7 +120,7 @@ def test_a_failed_sync_command_publishes_nothing(jira, tmp_path, monkeypatch, ca
 
 def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_path):
     # A round trip on every answer keeps the run going long enough to be killed in the middle.
-    site = jira(demo_issues(800), latency=0.02)
+    site = jira(demo_issues(1200), latency=0.02)
     # The reference fetches one request at a time; the run killed fetches at the default
     # concurrency, slices of the listing at once.
     clean = etl_process(cli_environment(site, tmp_path / "clean", concurrency=1), "sync")
@@ -131,9 +131,11 @@ def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_
     served = len(site.served("/search/jql$"))
     victim = etl_process(env, "sync")
     deadline = time.monotonic() + 60
-    # Pages are committed in batches: kill once a batch is in and more are under way.
-    while len(site.served("/search/jql$")) < served + 2 * PageBatch.PAGES + 5 and time.monotonic() < deadline:
+    # Pages are committed in batches, and fetched faster than stored: kill once a good part of
+    # them is fetched and storing has had time for a batch or two.
+    while len(site.served("/search/jql$")) < served + 4 * PageBatch.PAGES and time.monotonic() < deadline:
         time.sleep(0.01)
+    time.sleep(2.0)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert site.peak_in_flight > 1

@@ -19,6 +19,8 @@ from etl.rawstore import RawStore
 
 log = logging.getLogger("etl.jira")
 
+BULK_PAGES = 3
+
 
 def incomplete(issue: dict) -> bool:
     changelog = issue.get("changelog")
@@ -36,6 +38,11 @@ class Changelogs:
         self.http = http
         self.bulk = endpoints.get("bulk_changelogs")
         self.single = endpoints["changelog"]
+
+    @property
+    def pages_per_request(self) -> int:
+        """How many search pages' issues to ask for together: a few in bulk, one issue by issue."""
+        return BULK_PAGES if self.bulk else 1
 
     def submit(self, issues: list[dict], workers: Workers) -> list[Future]:
         """`fetch` in groups, a task each; each future gives a part of what `fetch` returns."""

@@ -1,8 +1,10 @@
 """A run's pages, fetched by several threads and handed to the one thread that stores them.
 
 Each slice's listing (see `slices`) runs in a thread of its own, at most [jira].concurrency of
-them at once; a thread asks the workers for the changelogs a page calls for and hands the page
-on without waiting for them. The storing thread takes pages in the order they were handed over,
+them at once; a thread asks the workers for the changelogs its pages call for and hands the pages
+on without waiting for them. On Cloud it asks for a few pages' changelogs together: one page's
+long changelogs come to a little more than a bulk page holds, so asked page by page they took two
+requests a page, and together about as many as they fill. The storing thread takes pages in the order they were handed over,
 so the pages of each slice come in their order, and a checkpoint holds, for every slice, the
 cursor after exactly the pages stored. Only that thread touches DuckDB, and while it stores, the
 other threads keep fetching. What waits in between is bounded (a few pages per thread), so memory
@@ -57,6 +59,12 @@ def fetched(http: JiraHttp, endpoint: Endpoint, slices: list[dict], request: dic
                 pass
         return False
 
+    def hand_on(held: list[tuple]) -> bool:
+        """Asks for the changelogs of the held pages together, then hands the pages on in order."""
+        needy = [issue for *_, issues in held for issue in issues]
+        asked = changelogs.submit(needy, workers) if needy else []
+        return all(put((*page, asked)) and not stop.is_set() for page in held)
+
     def list_slices() -> None:
         try:
             while not stop.is_set():
@@ -64,12 +72,19 @@ def fetched(http: JiraHttp, endpoint: Endpoint, slices: list[dict], request: dic
                     n, piece = todo.popleft()
                 except IndexError:
                     break
-                for page, cursor, fresh in issue_pages(http, endpoint, request, lambda w: jql_for(piece, w),
-                                                       piece["cursor"], zone, workers):
-                    needy = [issue for issue in fresh if incomplete(issue)]
-                    asked = changelogs.submit(needy, workers) if needy else []
-                    if not put((n, page.text, cursor, len(fresh), needy, asked)) or stop.is_set():
-                        return
+                held: list[tuple] = []
+                try:
+                    for page, cursor, fresh in issue_pages(http, endpoint, request, lambda w: jql_for(piece, w),
+                                                           piece["cursor"], zone, workers):
+                        held.append((n, page.text, cursor, len(fresh), [i for i in fresh if incomplete(i)]))
+                        if len(held) >= changelogs.pages_per_request or cursor is None:
+                            if not hand_on(held):
+                                return
+                            held = []
+                finally:
+                    # Also when the listing failed: the pages in hand are good, and stored first.
+                    if held and not stop.is_set():
+                        hand_on(held)
         except BaseException as exc:  # handed over, raised where the storing thread sees it
             put(exc)
             return
@@ -89,9 +104,10 @@ def fetched(http: JiraHttp, endpoint: Endpoint, slices: list[dict], request: dic
             if isinstance(item, BaseException):
                 raise item
             n, text, cursor, fresh, needy, asked = item
+            mine = {issue["id"] for issue in needy}
             histories: dict[str, list[dict]] = {}
             for part in asked:
-                histories.update(part.result())
+                histories.update((key, found) for key, found in part.result().items() if key in mine)
             yield Fetched(n, text, cursor, fresh, needy, histories)
     finally:
         stop.set()
