@@ -97,7 +97,9 @@ def sentences(update: Update) -> list[str]:
         said.append(_late(update))
         done_late = _done_late(update)
         if len(done_late):
-            said.append(f"{_are(len(done_late), 'done item')} done after its target: "
+            one = len(done_late) == 1
+            said.append(f"{counted(len(done_late), 'item')} {'was' if one else 'were'} done after "
+                        f"{'its' if one else 'their'} target: "
                         + ", ".join(done_late["issue_key"]) + ".")
         stalled = open_[open_["is_stalled"]]
         if len(stalled):
