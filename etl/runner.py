@@ -6,7 +6,7 @@ list kept by hand: a model that reads one no file defines, or a cycle, fails bef
 A model's leading comments may hold headers:
 
     -- materialize: table | view | temp table | temp view | macro     (table when absent)
-    -- materialize: incremental(seq, payload_md5)                      (kept between publishes)
+    -- materialize: incremental(seq, payload_md5) from issue_versions  (kept between publishes)
     -- test: unique(issue_key)
     -- test: not_null(created_at)
     -- test: accepted_values(class, 'strategic', 'operational', 'unclassified')
@@ -16,12 +16,13 @@ A misspelt header is an error, not a comment: it would otherwise turn a view int
 a test without a word. The data tests run after every model is built; see `run_data_tests`.
 
 An incremental model keeps its rows between publishes in the parse cache (the database attached as
-`parsed`, a file beside the raw store): its SQL selects rows for the key columns it names and reads
-`{{this}}`, its kept rows, to leave out the keys already there. Each publish deletes the kept rows
-whose key the SQL no longer selects, adds those of new keys, and the build reads the rest as they
-are; see `_build_incremental`. A row must depend only on what its key names (a payload version), the
-model's SQL, the macros and the config tables the model names: those are its definition, and a
-change to it, or a full publish, builds the table anew.
+`parsed`, a file beside the raw store). `incremental(seq, payload_md5) from issue_versions` says
+that its rows are made per key of the relation named after `from`, which the model reads; its SQL
+reads `{{this}}`, its kept rows, to leave out the keys already there. Each publish deletes the kept
+rows whose key that relation no longer has, adds those of new keys, and the build reads the rest as
+they are; see `_build_incremental`. A row must depend only on what its key names (a payload
+version), the model's SQL, the macros and the config tables the model names: those are its
+definition, and a change to it, or a full publish, builds the table anew.
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ KINDS = ("table", "view", "temp table", "temp view", "macro", "incremental")
 CACHE = "parsed"
 HEADERS = ("materialize", "test")
 _HEADER = re.compile(r"--\s*([a-z_]+)\s*:\s*(.*)")
-_INCREMENTAL = re.compile(r"incremental\(\s*(\w+(?:\s*,\s*\w+)*)\s*\)")
+_INCREMENTAL = re.compile(r"incremental\(\s*(\w+(?:\s*,\s*\w+)*)\s*\)\s+from\s+(\w+)")
 _TEST = re.compile(r"(unique|not_null|accepted_values|relationships)\((.+)\)")
 
 
@@ -95,16 +96,28 @@ class Model:
             if "{{this}}" not in self.text:
                 raise ModelError(f"model {self.label}: an incremental model reads {{{{this}}}}, its kept rows, "
                                  "to leave out the keys it already has")
+            if not re.search(rf"(?<![.\w]){self.keyed_by}\b", _code(self.text)):
+                raise ModelError(f"model {self.label}: an incremental model reads the relation its keys are from, "
+                                 f"{self.keyed_by}")
         if kind not in KINDS or len(kinds) > 1:
-            raise ModelError(f"model {self.label}: materialize must be one of {', '.join(KINDS)}(key, ...), "
-                             f"not {kind!r}")
+            raise ModelError(f"model {self.label}: materialize must be one of {', '.join(KINDS)}(key, ...) "
+                             f"from relation, not {kind!r}")
         return kind
+
+    @property
+    def _incremental(self) -> re.Match:
+        (value,) = [value for word, value in self.headers if word == "materialize"]
+        return _INCREMENTAL.fullmatch(value)
 
     @property
     def key(self) -> list[str]:
         """An incremental model's key columns."""
-        (value,) = [value for word, value in self.headers if word == "materialize"]
-        return [c.strip() for c in _INCREMENTAL.fullmatch(value).group(1).split(",")]
+        return [c.strip() for c in self._incremental.group(1).split(",")]
+
+    @property
+    def keyed_by(self) -> str:
+        """The relation whose keys an incremental model keeps rows for."""
+        return self._incremental.group(2)
 
     @property
     def is_temp(self) -> bool:
@@ -244,10 +257,9 @@ def _build_incremental(con: duckdb.DuckDBPyConnection, model: Model, field_paths
         con.execute(f"CREATE OR REPLACE TABLE {model.kept} AS\n{model.statement(field_paths)}")
         con.execute(f"INSERT INTO {CACHE}.definitions VALUES (?, ?)", [model.name, definition])
     else:
-        # The keys wanted now: DuckDB computes only the key columns of the model's SQL for this.
-        columns = ", ".join(key)
+        # The keys copied first: against a view DuckDB planned the delete so that it never ended.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {model.name}__keys AS "
-                    f"SELECT {columns} FROM (\n{model.statement(field_paths)}\n)")
+                    f"SELECT DISTINCT {', '.join(key)} FROM {model.keyed_by}")
         matches = " AND ".join(f"k.{c} = kept.{c}" for c in key)
         con.execute(f"DELETE FROM {model.kept} AS kept "
                     f"WHERE NOT EXISTS (SELECT 1 FROM {model.name}__keys AS k WHERE {matches})")

@@ -94,7 +94,7 @@ def incremental_connection(cache) -> duckdb.DuckDBPyConnection:
     return con
 
 
-PARSED = ("-- materialize: incremental(id)\n"
+PARSED = ("-- materialize: incremental(id) from payloads\n"
           "select p.id, nextval('parsed.parses') as parse, p.id * (select factor from config.settings) as value\n"
           "from payloads as p anti join {{this}} using (id)")
 
@@ -139,6 +139,6 @@ def test_an_incremental_model_is_built_anew_when_what_made_its_rows_changes(mode
 
 
 def test_an_incremental_model_that_does_not_read_its_kept_rows_is_refused(models):
-    write(models, "staging/parsed_rows", "-- materialize: incremental(id)\nselect 1 as id")
+    write(models, "staging/parsed_rows", "-- materialize: incremental(id) from payloads\nselect id from payloads")
     with pytest.raises(ModelError, match="an incremental model reads {{this}}"):
         run_models(duckdb.connect(), models)

@@ -1,4 +1,4 @@
--- materialize: incremental(seq, payload_md5)
+-- materialize: incremental(seq, payload_md5) from issue_versions
 -- The latest live version of every issue (issue_versions), parsed once: reading the payloads is
 -- most of a build's cost, so a version parsed by an earlier publish is kept in the parse cache and
 -- only new versions are read here. Everything the later models need is taken in this one pass:

@@ -1,11 +1,11 @@
 -- One row per changed field per changelog history. Histories come inline with the issue (capped
--- on Cloud) and from the changelog endpoints; the same history can arrive both ways, so they are
--- de-duplicated by id.
+-- on Cloud; version_histories) and from the changelog endpoints; the same history can arrive both
+-- ways, so they are de-duplicated by id.
 with
 
 inline_histories as (
-    select d.issue_id, unnest(d.doc.changelog.histories) as history
-    from issue_documents as d
+    select h.issue_id, h.history_id, h.changed_at, h.author, h.items
+    from version_histories as h
     semi join staging.stg_issues as i using (seq)
 ),
 
@@ -25,18 +25,18 @@ fetched_histories as (
 histories as (
     select * from inline_histories
     union all
-    select f.*
+    select
+        f.issue_id,
+        f.history.id,
+        jira_ts_any(f.history.created),
+        coalesce(f.history.author.displayName, f.history.author.name),
+        f.history.items
     from fetched_histories as f
-    anti join inline_histories as i on i.issue_id = f.issue_id and i.history.id = f.history.id
+    anti join inline_histories as i on i.issue_id = f.issue_id and i.history_id = f.history.id
 ),
 
 items as (
-    select
-        issue_id,
-        history.id as history_id,
-        jira_ts_any(history.created) as changed_at,
-        coalesce(history.author.displayName, history.author.name) as author,
-        unnest(history.items) as item
+    select issue_id, history_id, changed_at, author, unnest(items) as item
     from histories
 )
 
