@@ -316,6 +316,7 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
 _TASKS = {
     "prepare": "bench.common:task_prepare",
     "publish": "bench.publish_bench:task_publish",
+    "publish_changed": "bench.publish_bench:task_publish_changed",
     "floor": "bench.publish_bench:task_floor",
     "pandas": "bench.pandas_alternative:task_pandas",
     "marts_figures": "bench.pandas_alternative:task_marts_figures",

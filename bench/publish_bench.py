@@ -7,19 +7,29 @@ model, in order, so the n-th statement is the n-th model. Nothing about the publ
 here; the remainder (config tables, counts, detach with its checkpoint, fsync, rename) is the
 publish total minus the models.
 
+The measured publish is a full one (`full=True`: every payload parsed again, the parse cache beside
+the raw store written anew). The incremental row starts from there, as the night after would: the
+raw store and its parse cache are copied aside, a load that changes `CHANGED` of the issues (a new
+version each: a later `updated` and an edited summary) is stored, and the timed step is the publish
+that follows, which parses only those versions; the same copy is then published in full, and both
+must give the same counts.
+
 The floor: DuckDB reading the same issues, written as NDJSON, once into a table with no modelling,
 in a fresh database file: `CREATE TABLE t AS SELECT * FROM read_json(..., format='newline_delimited')`.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
 import time
 from pathlib import Path
 
 from bench.common import ROOT, Dataset, best_of
 
 
+CHANGED = 0.01          # the share of issues a nightly sync is taken to change
 _DEFINES = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+(?:TEMP\s+)?(?:TABLE|VIEW)\s+(?:\w+\.)?(\w+)\s+AS\b", re.I)
 _DEFINES_MACRO = re.compile(r"CREATE\s+OR\s+REPLACE\s+(?:TEMP\s+)?MACRO\s+(?:\w+\.)?(\w+)\s*\(", re.I)
 
@@ -73,7 +83,8 @@ class _TimedConnection:
         return getattr(self._con, name)
 
 
-def task_publish(warehouse: str, target: str, profile_dir: str | None = None, settings: dict | None = None) -> dict:
+def task_publish(warehouse: str, target: str, profile_dir: str | None = None, settings: dict | None = None,
+                 full: bool = True) -> dict:
     """The real publish; `settings` (DuckDB SET name = value, for experiments) go on the raw store's connection."""
     import etl.publish as publish_module
     from etl.config import DEMO_CONFIG, load_config
@@ -99,10 +110,14 @@ def task_publish(warehouse: str, target: str, profile_dir: str | None = None, se
         for name, value in (settings or {}).items():
             store.con.execute(f"SET {name} = '{value}'")
         opened = time.monotonic()
-        result = publish_module.publish(cfg, store, target=Path(target))
+        result = publish_module.publish(cfg, store, target=Path(target), full=full)
         published = time.monotonic()
     seconds = time.monotonic() - started
-    models = timed[0].timings
+    # The keys an incremental model deletes against are its own statement, counted with the model.
+    models: dict[str, float] = {}
+    for name, seconds in timed[0].timings.items():
+        name = names.get(name.removesuffix("__keys"), name) if name.endswith("__keys") else name
+        models[name] = models.get(name, 0.0) + seconds
     if timed[0]._pending:
         models["(other statements)"] = timed[0]._pending
     return {"seconds": seconds, "open_seconds": opened - started, "publish_seconds": published - opened,
@@ -110,6 +125,35 @@ def task_publish(warehouse: str, target: str, profile_dir: str | None = None, se
             "models_fingerprint": models_fingerprint(), "issues": result.issues,
             "incidents": result.incidents, "action_items": result.action_items,
             "quarantined": result.quarantined, "size_bytes": Path(target).stat().st_size}
+
+
+def task_publish_changed(warehouse: str, folder: str, target: str, full: bool) -> dict:
+    """Copies the raw store and its parse cache to `folder`, stores a load that changes CHANGED of
+    the issues, then times the real publish of it (`full` or not) as task_publish does."""
+    from etl.demo.generate import DEMO_AS_OF
+    from etl.publish import cache_path
+    from etl.rawstore import RawStore
+
+    work = Path(folder)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    copy = work / Path(warehouse).name
+    for source, destination in ((Path(warehouse), copy), (cache_path(Path(warehouse)), cache_path(copy))):
+        shutil.copyfile(source, destination)
+    every = round(1 / CHANGED)
+    with RawStore(copy) as store:
+        texts = []
+        for (payload,) in store.con.execute(f"SELECT payload FROM raw_issues WHERE seq % {every} = 0").fetchall():
+            issue = json.loads(payload)
+            issue["fields"]["updated"] = "2026-11-01T12:00:00.000+0000"
+            issue["fields"]["summary"] = f"{issue['fields'].get('summary') or ''} (edited)"
+            texts.append(json.dumps(issue, separators=(",", ":")))
+        load_id = store.begin_load("json", "bench: issues changed by a nightly sync")
+        changed = store.add_issue_texts(load_id, texts, DEMO_AS_OF.replace(tzinfo=None))
+        store.finish_load(load_id, "done", {"issues": changed})
+    result = task_publish(str(copy), target, full=full)
+    shutil.rmtree(work, ignore_errors=True)
+    return dict(result, changed_versions=changed)
 
 
 def models_fingerprint() -> str:
@@ -150,6 +194,17 @@ def measure(ds: Dataset, profile: bool = False, log=print, repeat: int = 1) -> d
         stale.unlink(missing_ok=True)
     log(f"    {floor.seconds:.1f} s, peak {floor.peak_mb:.0f} MB")
     assert floor.result["rows"] == ds.issues, (floor.result["rows"], ds.issues)
+    runs = {}
+    for full in (False, True):
+        log(f"  publish after {CHANGED:.0%} of the issues changed ({'full' if full else 'incremental'}) ...")
+        runs[full], _ = best_of(repeat, "publish_changed", log=log, warehouse=str(ds.warehouse),
+                                folder=str(ds.folder / "changed"), target=str(ds.folder / "changed.duckdb"), full=full)
+        log(f"    {runs[full].seconds:.1f} s, peak {runs[full].peak_mb:.0f} MB")
+    Path(ds.folder / "changed.duckdb").unlink(missing_ok=True)
+    incremental, full_after = runs[False], runs[True]
+    counts = ("issues", "incidents", "action_items", "quarantined")
+    assert [incremental.result[c] for c in counts] == [full_after.result[c] for c in counts], \
+        (incremental.result, full_after.result)
     return {
         "issues": ds.issues, "incidents": ds.incidents, "ndjson_bytes": ds.ndjson_bytes, "generator": ds.generator,
         "publish_seconds": pub.seconds, "publish_peak_mb": pub.peak_mb,
@@ -163,6 +218,11 @@ def measure(ds: Dataset, profile: bool = False, log=print, repeat: int = 1) -> d
         "floor_seconds": floor.seconds, "floor_peak_mb": floor.peak_mb,
         "floor_cpu_seconds": floor.cpu_seconds, "floor_load": floor.load,
         "ratio_to_floor": pub.seconds / floor.seconds,
+        "changed_versions": incremental.result["changed_versions"],
+        "incremental_seconds": incremental.seconds, "incremental_cpu_seconds": incremental.cpu_seconds,
+        "incremental_peak_mb": incremental.peak_mb, "incremental_models": incremental.result["models"],
+        "changed_full_seconds": full_after.seconds, "changed_full_cpu_seconds": full_after.cpu_seconds,
+        "incremental_ratio": incremental.seconds / full_after.seconds,
     }
 
 
