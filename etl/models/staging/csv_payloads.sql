@@ -118,7 +118,9 @@ layouts as (
         coalesce(any_value(k.customs), []) as customs_at
     from columns as c
     left join (
-        select header_list, list({'name': name, 'positions': positions, 'multi': len(positions) > 1}) as customs
+        -- In the order of the header, so that the payload built from them is the same text each time.
+        select header_list, list({'name': name, 'positions': positions, 'multi': len(positions) > 1}
+                                 order by positions[1]) as customs
         from custom_columns
         group by all
     ) as k using (header_list)
