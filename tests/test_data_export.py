@@ -97,7 +97,8 @@ def test_schema_lists_every_table_and_column_with_its_type_and_every_macro(demo_
     for (name,) in published(demo_db, """SELECT function_name FROM duckdb_functions()
                                          WHERE database_name = 'p' AND schema_name = 'marts'"""):
         assert f"`marts.{name}(" in macros, name
-    assert "`marts.action_items_at(at_time)` | rows | The state of every action item" in macros
+    assert "`marts.action_items_at(at_time)` | rows | Every action item that existed at a moment" in macros
+    assert "`marts.states_at(at_time, skip)` | rows | The state of every action item" in macros
 
 
 def test_every_published_table_and_view_has_a_description():
