@@ -61,7 +61,10 @@ def incident(found: pd.DataFrame, filters: Filters) -> str | None:
     """The chosen incident, kept in the URL as ?incident=OPS-12 so a link opens it: a linked
     incident opens whatever the search and the sidebar's period. Returns its key, None if none."""
     keys = found["issue_key"].tolist()
-    linked = st.query_params.get("incident")
+    in_url = st.query_params.get("incident")
+    # The page keeps its own choice in the URL too; that is the last choice, not a link, and a new
+    # search replaces it.
+    linked = in_url if in_url != st.session_state.get("explorer_incident") else None
     if linked and linked not in keys:
         if query("explorer_incident", key=linked).empty:
             st.warning(f"The link asks for {plain(linked)}, which is no incident in the published data.")
@@ -79,7 +82,7 @@ def incident(found: pd.DataFrame, filters: Filters) -> str | None:
     key = st.selectbox("Incident to look at", keys, key="explorer_incident", help="Any of the incidents found above.")
     _keep_in_url("incident", key)
     item = st.query_params.get("item")
-    if item and key == linked:
+    if item and key == in_url:
         st.caption(f"Opened from action item {plain(item)}, filed for this incident.")
     else:
         st.query_params.pop("item", None)
