@@ -34,10 +34,10 @@ STALLED_COLUMNS = {
     "owner": st.column_config.TextColumn("Owner", width=Width.NAME),
     "team": st.column_config.TextColumn("Team", width=Width.SHORT),
     "days_without_status_change": st.column_config.NumberColumn(
-        "Days without movement", format="%.0f", width=Width.NUMBER,
+        "Days unchanged", format="%.0f", width=Width.NUMBER,
         help="Days without a status change at the quarter's end (or since filed, if never started)."),
     "incidents_since": st.column_config.NumberColumn(
-        "Incidents since filed", width=Width.NUMBER,
+        "Incidents since filed", width=Width.NUMBER + 25,
         help="Incidents on its service filed after it while it waited: its cost of delay, counted."),
     "cost_of_delay": st.column_config.NumberColumn(
         "Cost of delay", format="%.0f", width=Width.NUMBER,

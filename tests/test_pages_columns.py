@@ -14,7 +14,7 @@ NEEDED = [
     ("stalls", "stall_reason", ["Owner", "Team", "Days unchanged", "Incidents since filed", "Filed (UTC)"]),
     ("stalls", "days_open", ["Owner", "Team", "Days open"]),
     ("recurrence", "recurred_while_open", ["Repeats", "Earlier items open", "Which items"]),
-    ("quarterly", "cost_of_delay", ["Owner", "Team", "Days without movement", "Incidents since filed",
+    ("quarterly", "cost_of_delay", ["Owner", "Team", "Days unchanged", "Incidents since filed",
                                     "Cost of delay"]),
 ]
 
