@@ -6,6 +6,7 @@ import dataclasses
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -45,10 +46,13 @@ def test_a_run_that_fails_midway_resumes_to_the_same_store(jira, store, tmp_path
     expected = reference(site, tmp_path)
     before = len(site.served(search))
 
-    site.fail(search, *[PASS] * (24 if flavour == "cloud" else 6), Fault(status=403))
+    # Every request after the first few is refused: with pages fetched ahead, a refused one may be
+    # a page the run no longer needs, and only one it needs stops it.
+    site.fail(search, *[PASS] * (24 if flavour == "cloud" else 6), *[Fault(status=403)] * 100)
     with pytest.raises(JiraProblem, match="403"):
         run(site, store, concurrency=concurrency, endpoints=endpoints)
     settled(site)
+    site.heal()
     state = store.get_state(RUN)
     assert state["counts"]["pages"] >= 3 and store.get_state(WATERMARK) is None
     assert any(piece["cursor"] for piece in state["slices"])
@@ -118,6 +122,18 @@ def test_a_failed_sync_command_publishes_nothing(jira, tmp_path, monkeypatch, ca
     assert not (tmp_path / "data" / "followthrough.duckdb").exists()
 
 
+def wait_until_idle(pid: int, quiet: float = 1.0, timeout: float = 60) -> None:
+    """Until the process has used no CPU for `quiet` seconds: it has done all it can and waits."""
+    def cpu() -> int:
+        return sum(int(n) for n in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+    deadline, last, since = time.monotonic() + timeout, cpu(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the run never stopped working"
+        time.sleep(0.1)
+        if (now := cpu()) != last:
+            last, since = now, time.monotonic()
+
+
 def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_path):
     # A round trip on every answer keeps the run going long enough to be killed in the middle.
     site = jira(demo_issues(1200), latency=0.02)
@@ -131,13 +147,15 @@ def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_
     served = len(site.served("/search/jql$"))
     victim = etl_process(env, "sync")
     deadline = time.monotonic() + 60
-    # Pages are committed in batches, and fetched faster than stored: kill once a good part of
-    # them is fetched and storing has had time for a batch or two.
-    while len(site.served("/search/jql$")) < served + 4 * PageBatch.PAGES and time.monotonic() < deadline:
+    # Pages are committed in batches: once a few batches' worth is fetched the site stops
+    # answering the search, and the run is killed when it has stored what it holds and waits.
+    while len(site.served("/search/jql$")) < served + 3 * PageBatch.PAGES and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(2.0)
+    site.hold("/search/jql$")
+    wait_until_idle(victim.pid)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
+    site.release()
     assert site.peak_in_flight > 1
     with RawStore(tmp_path / "killed" / "data" / "warehouse.duckdb") as raw:
         state = raw.get_state(RUN)

@@ -124,6 +124,8 @@ class FakeJira:
         self._sorted: tuple[int, list[_Issue]] = (-1, [])
         self._matches: dict[tuple, list[_Issue]] = {}
         self._faults: list[tuple[re.Pattern, deque]] = []
+        self._held: re.Pattern | None = None
+        self._released = threading.Event()
         self._history_ids = iter(range(900_000_000, 10**10))
         self._server: ThreadingHTTPServer | None = None
 
@@ -187,6 +189,23 @@ class FakeJira:
         with self._lock:
             self._faults.append((re.compile(path_pattern), deque(faults)))
 
+    def heal(self) -> None:
+        """Drop the faults not yet answered."""
+        with self._lock:
+            self._faults.clear()
+
+    def hold(self, path_pattern: str) -> None:
+        """Keep every answer to a request whose path matches waiting until `release`: a client
+        stopped at a known point, whatever the machine's speed."""
+        with self._lock:
+            self._released.clear()
+            self._held = re.compile(path_pattern)
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = None
+            self._released.set()
+
     def warm(self) -> None:
         """Does now what the first answers would: sorting the issues, converting the histories for
         bulkfetch. A benchmark's first measured client would otherwise pay for it."""
@@ -223,6 +242,10 @@ class FakeJira:
 
     def _answer(self, method: str, path: str, args: dict, authorization: str | None, fault: Fault | None):
         time.sleep(self.latency)
+        with self._lock:
+            held = self._held is not None and self._held.search(path)
+        if held:
+            self._released.wait()
         if fault:
             time.sleep(fault.delay)
             if fault.status != 200 or fault.body is not None:
