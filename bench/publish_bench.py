@@ -115,9 +115,9 @@ def task_publish(warehouse: str, target: str, profile_dir: str | None = None, se
     seconds = time.monotonic() - started
     # The keys an incremental model deletes against are its own statement, counted with the model.
     models: dict[str, float] = {}
-    for name, seconds in timed[0].timings.items():
+    for name, spent in timed[0].timings.items():
         name = names.get(name.removesuffix("__keys"), name) if name.endswith("__keys") else name
-        models[name] = models.get(name, 0.0) + seconds
+        models[name] = models.get(name, 0.0) + spent
     if timed[0]._pending:
         models["(other statements)"] = timed[0]._pending
     return {"seconds": seconds, "open_seconds": opened - started, "publish_seconds": published - opened,
