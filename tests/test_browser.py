@@ -24,12 +24,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
-import duckdb
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, chart_count, environment,
                              full_page_screenshot, start_servers, wait_for_app, wait_for_charts)
+from app_support import sql
 from etl.cli import main
 from etl.config import DEMO_CONFIG
 from followthrough.export import _md
@@ -180,14 +180,6 @@ def tab(browser, tmp_path, request):
 
 
 # -- helpers --------------------------------------------------------------------------------------
-
-def sql(db: Path, text: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(text, params or []).fetchall()
-    finally:
-        con.close()
-
 
 def metrics(page) -> dict[str, str]:
     """Every st.metric on the page: label -> value as shown."""

@@ -10,7 +10,6 @@ adds those up.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright

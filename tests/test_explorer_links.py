@@ -3,34 +3,14 @@ incident it was filed for), and the explorer opens any incident by its key, what
 with Jira one click further. Run through the real app (AppTest) on the demo database."""
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from app_support import open_page, sql
 from followthrough.text import plain
 
 PAGES = ["overview", "recurrence", "follow_through", "stalls", "targets", "quarterly", "explorer", "data_health"]
-
-
-def sql(db: Path, text: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(text, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def open_page(page: str, **url) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(url)
-    at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.stack_trace for e in at.exception]
-    return at
 
 
 def link_columns(table) -> dict[str, str]:

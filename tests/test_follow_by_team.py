@@ -2,43 +2,16 @@
 in their class colours (not one line per team), the summary per team and class, and the choice
 kept in the URL (?by=team). Run through the real app on the demo database; the figures are
 checked against the marts read directly."""
-import base64
 import json
 from datetime import datetime, time, timedelta
 
-import duckdb
-import numpy as np
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from app_support import open_page, sql, values
 from followthrough.style import CLASS_COLORS
 
 
-def rows(db, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def open_page(**url) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(url)
-    at.run()
-    at.switch_page("app_pages/follow_through.py").run()
-    assert not at.exception, [e.stack_trace for e in at.exception]
-    return at
-
-
-def values(data) -> list:
-    if not (isinstance(data, dict) and "bdata" in data):
-        return list(data)
-    return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
-
-
 def default_period(db) -> tuple[datetime, datetime]:
-    as_of = rows(db, "SELECT as_of FROM marts.build_info")[0][0]
+    as_of = sql(db, "SELECT as_of FROM marts.build_info")[0][0]
     end = datetime.combine(as_of.date() + timedelta(days=1), time())
     return end - timedelta(days=365), end
 
@@ -52,10 +25,10 @@ def selection(start, end, team=None) -> str:
 def test_by_team_draws_a_panel_per_team_with_both_classes(demo_db, dashboard_on):
     dashboard_on(demo_db)
     start, end = default_period(demo_db)
-    at = open_page(by="team")
+    at = open_page("follow_through", by="team")
     assert at.toggle(key="follow_by_team").value is True
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    teams = [t for (t,) in rows(demo_db, "SELECT coalesce(team, '(none)') FROM marts.action_items "
+    teams = [t for (t,) in sql(demo_db, "SELECT coalesce(team, '(none)') FROM marts.action_items "
                                          "WHERE created_at >= ? AND created_at < ? GROUP BY 1 ORDER BY count(*) DESC, 1",
                                 [start, end])]
     # Panel titles are the team names alone, most items first, read left to right and top down.
@@ -68,7 +41,7 @@ def test_by_team_draws_a_panel_per_team_with_both_classes(demo_db, dashboard_on)
     assert len(by_axis) == len(teams)
     axis_of_team = {a["text"]: a for a in fig["layout"]["annotations"]}
     for team in teams:
-        classes = dict(rows(demo_db, "SELECT class, count(*) FROM marts.action_items WHERE created_at >= ? "
+        classes = dict(sql(demo_db, "SELECT class, count(*) FROM marts.action_items WHERE created_at >= ? "
                                      "AND created_at < ? AND coalesce(team, '(none)') = ? GROUP BY 1",
                             [start, end, team]))
         assert {"operational", "strategic"} <= set(classes), team
@@ -79,14 +52,14 @@ def test_by_team_draws_a_panel_per_team_with_both_classes(demo_db, dashboard_on)
                      and abs(_top(fig, lines[0]["yaxis"]) - title["y"]) < 0.01)
         assert {line["name"] for line in by_axis[panel]} == set(classes), team
         for line in by_axis[panel]:
-            expected = [s for (s,) in rows(demo_db, f"SELECT still_open FROM marts.km_curve_daily("
+            expected = [s for (s,) in sql(demo_db, f"SELECT still_open FROM marts.km_curve_daily("
                                                     f"{selection(start, end, team)}, 'class') WHERE grp = ? "
                                                     "ORDER BY days", [line["name"]])]
             assert values(line["y"]) == expected, (team, line["name"])
 
     summary = next(d.value for d in at.dataframe if "done_within_90" in d.value.columns)
     shown = {(r.team, r.grp): r.items for r in summary.itertuples()}
-    expected = {(t, c): n for t, c, n in rows(
+    expected = {(t, c): n for t, c, n in sql(
         demo_db, "SELECT coalesce(team, '(none)'), class, count(*) FROM marts.action_items "
                  "WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2", [start, end])}
     assert shown == expected
@@ -102,7 +75,7 @@ def _top(fig, axis: str) -> float:
 
 def test_the_by_team_choice_lives_in_the_url(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page()
+    at = open_page("follow_through")
     assert at.toggle(key="follow_by_team").value is False
     assert "by" not in at.query_params
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)

@@ -8,21 +8,13 @@ import re
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_support import sql
 from conftest import ROOT
 from followthrough import incident_update
-
-
-def sql(db: Path, text: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(text, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def as_of(db):

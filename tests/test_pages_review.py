@@ -3,18 +3,16 @@
 Figures are checked against the published database read directly, not through the dashboard's
 queries, so a wrong query cannot agree with itself.
 """
-import base64
 import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
-import numpy as np
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from app_support import figures, open_page, sql, values
 from etl.cli import main
 from etl.config import DEMO_CONFIG
 from followthrough.style import counted, duration_days, percent
@@ -39,25 +37,6 @@ Q3 = (datetime(2026, 7, 1), datetime(2026, 10, 1))
 Q2 = (datetime(2026, 4, 1), datetime(2026, 7, 1))
 
 
-def sql(db: Path, text: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(text, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def open_page(page: str, **url) -> AppTest:
-    """The page as a link opens it: `url` holds the sidebar filters' query parameters."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(url)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.stack_trace for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def metric(at: AppTest, label: str):
     return next(m for m in at.metric if m.label == label)
 
@@ -72,17 +51,6 @@ def everything_said(at: AppTest) -> str:
     parts += [f"{m.label} {m.value} {m.proto.delta} {m.help}" for m in at.metric]
     parts += [table.value.to_csv() for table in at.dataframe]
     return "\n".join(parts)
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(data) -> list:
-    """A Plotly trace array, decoded when plotly sent it as a typed binary array."""
-    if not (isinstance(data, dict) and "bdata" in data):
-        return list(data)
-    return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
 
 
 def issue(key: str, summary: str, *, service: str = "checkout", created: str = "2026-05-04T10:00:00.000+0000") -> dict:
@@ -118,7 +86,7 @@ def incidents_in(db: Path, quarter, severity: str | None = None) -> int:
 
 def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py")
+    at = open_page("quarterly")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q3"
 
     now, before = incidents_in(demo_db, Q3), incidents_in(demo_db, Q2)
@@ -168,8 +136,8 @@ def test_quarterly_curve_is_read_at_whole_days_and_keeps_the_figures(demo_db, da
     """The Kaplan-Meier chart ships one point per quarter and whole day, however many items there
     are, and reads the same shares closed within 30, 60 and 90 days as the figures above it."""
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py")
-    (curve,) = [c for c in charts(at) if c["layout"]["yaxis"].get("tickformat") == ".0%"]
+    at = open_page("quarterly")
+    (curve,) = [c for c in figures(at) if c["layout"]["yaxis"].get("tickformat") == ".0%"]
     lines = {line["name"]: line for line in curve["data"]}
     assert set(lines) == {"2026 Q2", "2026 Q3"}
     for name, quarter in (("2026 Q3", Q3), ("2026 Q2", Q2)):
@@ -180,22 +148,22 @@ def test_quarterly_curve_is_read_at_whole_days_and_keeps_the_figures(demo_db, da
         closing_days = sql(demo_db, "SELECT count(DISTINCT ceil(t)) FROM marts.km_curve({'start': ?, 'end': ?, 'severity': [], 'service': [], 'team': []}, 'all')",
                            list(quarter))[0][0]
         assert len(days) == closing_days + 1, name
-    figures = sql(demo_db, "SELECT done_within_30, done_within_60, done_within_90 "
+    shares = sql(demo_db, "SELECT done_within_30, done_within_60, done_within_90 "
                            "FROM marts.km_summary({'start': ?, 'end': ?, 'severity': [], 'service': [], 'team': []}, 'all')", list(Q3))[0]
     last = dict(zip(values(lines["2026 Q3"]["x"]), values(lines["2026 Q3"]["y"])))
-    for within, share in zip((30, 60, 90), figures):
+    for within, share in zip((30, 60, 90), shares):
         assert metric(at, f"Done within {within} days").value == percent(share)
         if share is not None:
             assert last[max(d for d in last if d <= within)] == pytest.approx(share)
 
-    services = next(c for c in charts(at) if c["layout"]["xaxis"]["title"]["text"].startswith("incidents that"))
+    services = next(c for c in figures(at) if c["layout"]["xaxis"]["title"]["text"].startswith("incidents that"))
     assert services["layout"]["xaxis"]["tickformat"] == ",d"
     assert all(n > 0 for n in values(services["data"][0]["x"]))
 
 
 def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py")
+    at = open_page("quarterly")
     at.selectbox(key="quarterly_quarter").select("2026 Q2").run()
     assert not at.exception
     assert metric(at, "Incidents").value == f"{incidents_in(demo_db, Q2):,}"
@@ -204,7 +172,7 @@ def test_quarterly_follows_the_quarter_picker(demo_db, dashboard_on):
 
 def test_quarterly_keeps_its_quarter_in_the_url(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py", quarter="2026Q2")
+    at = open_page("quarterly", quarter="2026Q2")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q2"
     assert metric(at, "Incidents").value == f"{incidents_in(demo_db, Q2):,}"
     at.selectbox(key="quarterly_quarter").select("2026 Q3").run()
@@ -213,7 +181,7 @@ def test_quarterly_keeps_its_quarter_in_the_url(demo_db, dashboard_on):
 
 def test_quarterly_running_quarter_says_to_date_and_compares_as_many_days(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py", quarter="2026Q4")
+    at = open_page("quarterly", quarter="2026Q4")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q4 to date"
     labels = [m.label for m in at.metric]
     assert "Done to date" in labels and "Open to date" in labels
@@ -226,7 +194,7 @@ def test_quarterly_running_quarter_says_to_date_and_compares_as_many_days(demo_d
 
 def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
+    at = open_page("quarterly", severity="SEV-3", **{"from": "2025-01-01", "to": "2025-01-31"})
     only = incidents_in(demo_db, Q3, "SEV-3")
     assert only < incidents_in(demo_db, Q3)
     assert metric(at, "Incidents").value == f"{only:,}"
@@ -236,7 +204,7 @@ def test_quarterly_applies_the_sidebar_filters_but_not_its_period(demo_db, dashb
 def test_quarterly_without_incidents_says_so(published_json):
     other = issue("DOC-1", "Not an incident")
     published_json(json.dumps([other]))
-    at = open_page("app_pages/quarterly.py")
+    at = open_page("quarterly")
     assert "no quarter to review" in at.info[0].value
     assert not at.metric
 
@@ -251,7 +219,7 @@ def default_period(db: Path) -> list[datetime]:
 
 def test_explorer_searches_key_and_summary_in_any_case(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/explorer.py")
+    at = open_page("explorer")
     at.text_input(key="explorer_text").set_value("OUTAGE").run()
     assert not at.exception
     found = at.dataframe[0].value
@@ -275,7 +243,7 @@ def test_explorer_keeps_its_search_and_incident_in_the_url(demo_db, dashboard_on
     dashboard_on(demo_db)
     oldest = sql(demo_db, "SELECT issue_key FROM marts.incidents WHERE created_at >= ? AND created_at < ? "
                           "AND summary ILIKE '%outage%' ORDER BY created_at LIMIT 1", default_period(demo_db))[0][0]
-    at = open_page("app_pages/explorer.py", q="outage", incident=oldest)
+    at = open_page("explorer", q="outage", incident=oldest)
     assert at.text_input(key="explorer_text").value == "outage"
     assert at.selectbox(key="explorer_incident").value == oldest
     assert any(h.value == plain(oldest) for h in at.subheader)
@@ -290,7 +258,7 @@ def test_explorer_reaches_every_incident_not_the_first_rows(tmp_path, dashboard_
     """More incidents in the period than the table ships: the picker still offers every one."""
     db = dashboard_on(tmp_path / "big" / "followthrough.duckdb")
     assert main(["demo", "--incidents", "400"]) == 0
-    at = open_page("app_pages/explorer.py")
+    at = open_page("explorer")
     matching = sql(db, "SELECT count(*) FROM marts.incidents WHERE created_at >= ? AND created_at < ?",
                    default_period(db))[0][0]
     assert matching > 200 == len(at.dataframe[0].value)
@@ -299,7 +267,7 @@ def test_explorer_reaches_every_incident_not_the_first_rows(tmp_path, dashboard_
 
 def test_explorer_follows_one_incident(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/explorer.py")
+    at = open_page("explorer")
     found = at.dataframe[0].value
     key = at.selectbox(key="explorer_incident").value
     newest_with_items = sql(demo_db, """
@@ -344,13 +312,13 @@ def assert_inert(at: AppTest) -> None:
 
 
 def test_explorer_shows_a_hostile_summary_as_text(hostile_db):
-    at = open_page("app_pages/explorer.py")
+    at = open_page("explorer")
     assert at.dataframe[0].value["summary"].tolist() == [HOSTILE, HOSTILE]
     assert_inert(at)
 
 
 def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
-    at = open_page("app_pages/quarterly.py")
+    at = open_page("quarterly")
     assert at.selectbox(key="quarterly_quarter").value == "2026 Q2"
     assert plain(f"The services that came back most: {HOSTILE} (1 repeat, ") in markdown(at)
     assert_inert(at)
@@ -362,7 +330,7 @@ def test_quarterly_summary_keeps_a_hostile_service_name_inert(hostile_db):
 
 def test_data_health_describes_the_demo(demo_db, dashboard_on):
     dashboard_on(demo_db)
-    at = open_page("app_pages/data_health.py")
+    at = open_page("data_health")
     assert any("covers all the published data; the sidebar's selection" in c.value for c in at.caption)
     assert "demo data" in at.info[0].value
     issues, incidents, quarantined = sql(demo_db, "SELECT count(*), count(*) FILTER (WHERE kind = 'incident'), "
@@ -388,7 +356,7 @@ def test_data_health_lists_quarantined_records_with_reasons(published_json):
     missing_created = issue("OPS-2", "No creation date")
     del missing_created["fields"]["created"]
     published_json("\n".join([json.dumps(issue("OPS-1", "Fine")), "{not json", json.dumps(missing_created)]))
-    at = open_page("app_pages/data_health.py")
+    at = open_page("data_health")
     assert metric(at, "Quarantined records").value == "2"
     reasons = sorted(at.dataframe[-1].value["reason"])
     assert reasons[0] == "missing fields.created"
@@ -398,7 +366,7 @@ def test_data_health_lists_quarantined_records_with_reasons(published_json):
 def test_data_health_works_without_incidents(published_json):
     other = issue("DOC-1", "Not an incident")
     published_json(json.dumps([other]))
-    at = open_page("app_pages/data_health.py")
+    at = open_page("data_health")
     assert metric(at, "Incidents").value == "0"
     assert metric(at, "Issues").value == "1"
     assert not at.warning
@@ -414,7 +382,7 @@ def test_missing_database_is_explained(tmp_path, dashboard_on):
 def test_quarterly_holds_its_targets_by_class_and_severity(demo_db, dashboard_on):
     """The targets table adds up to the headline attainment, counted here from marts.targets_at."""
     dashboard_on(demo_db)
-    at = open_page("app_pages/quarterly.py")
+    at = open_page("quarterly")
     targets = next(t.value for t in at.dataframe if "attainment" in t.value.columns)
     total = targets[targets["group"] == "All items"].iloc[0]
     met, decided, past = sql(demo_db, "SELECT count(*) FILTER (WHERE met_target), count(met_target), "

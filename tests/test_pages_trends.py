@@ -4,7 +4,6 @@ Every figure a page shows is compared with a direct read-only query of the publi
 period that ends before the as-of time (so "at period end" and "now" differ), then with filters
 that change it, match nothing, or meet a database without a single incident.
 """
-import base64
 import re
 import json
 from datetime import datetime, time, timedelta
@@ -17,7 +16,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from app_support import assert_clean, figures, open_page, values
 from etl.cli import main as etl_main
 from etl.config import DEMO_CONFIG
 from followthrough.style import counted, duration_days, number, percent
@@ -63,36 +62,8 @@ def demo(demo_db, dashboard_on) -> Demo:
     return Demo(demo_db)
 
 
-def open_page(page: str, **query_params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(query_params)
-    at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.stack_trace for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def metrics(at: AppTest) -> dict:
     return {m.label: m for m in at.metric}
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(data) -> list:
-    """A Plotly trace array, decoded when plotly sent it as a typed binary array."""
-    if not (isinstance(data, dict) and "bdata" in data):
-        return list(data)
-    array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-    if "shape" in data:
-        array = array.reshape([int(n) for n in str(data["shape"]).split(",")])
-    return array.tolist()
 
 
 def table_with(at: AppTest, column: str, without: str | None = None):

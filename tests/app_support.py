@@ -1,0 +1,51 @@
+"""What the dashboard's tests share: reading the published file, opening a page as a link opens
+it, and reading the charts a page sent."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sql(db: Path, text: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(text, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def open_page(page: str, **url) -> AppTest:
+    """app_pages/<page>.py as a link opens it, `url` holding its query parameters; it must show
+    neither an exception nor an error."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(url)
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(data) -> list:
+    """A Plotly trace array, decoded when plotly sent it as a typed binary array."""
+    if not (isinstance(data, dict) and "bdata" in data):
+        return list(data)
+    array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    if "shape" in data:
+        array = array.reshape([int(n) for n in str(data["shape"]).split(",")])
+    return array.tolist()
