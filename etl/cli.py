@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -34,17 +35,24 @@ def _run(args) -> int:
     try:
         return args.run(args)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(exc)
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was published", file=sys.stderr)
-        return 130
+        return _fail("interrupted; nothing was published", code=130)
     except duckdb.OutOfMemoryException:
-        print(f"error: {_out_of_memory()}", file=sys.stderr)
-        return 1
+        return _fail(_out_of_memory())
     except (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, OSError) as exc:
-        print(f"error: {_cannot_write(exc)}", file=sys.stderr)
-        return 1
+        return _fail(_cannot_write(exc))
+
+
+# Errors quote what they were given (a file name, a filter value, a field from Jira): a newline in
+# it would break the one line, a terminal escape would recolour or rewrite the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _fail(message: object, code: int = 1) -> int:
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(message))
+    print(f"error: {text}", file=sys.stderr)
+    return code
 
 
 def _cannot_write(exc: BaseException) -> str:

@@ -163,3 +163,12 @@ def test_dotenv_in_latin1_is_one_line(jira, tmp_path, monkeypatch, capsys):
     assert "Traceback" not in err
     line = err.strip().splitlines()[-1]
     assert line.startswith(f"error: {dotenv}") and "UTF-8" in line
+
+
+def test_control_characters_in_what_an_error_quotes_are_shown_escaped(workspace, etl, tmp_path):
+    # A file name can hold a newline and a terminal escape; quoted raw they would split the line
+    # and recolour the terminal.
+    code, _, err = etl("import-json", tmp_path / "in\n\x1b[31mred.json")
+    assert code == 1 and "Traceback" not in err
+    line = err.splitlines()[-1]
+    assert "\x1b" not in err and line.startswith("error: ") and line.endswith("in\\n\\x1b[31mred.json")
