@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -17,7 +16,7 @@ import duckdb
 
 from datapaths import published_path, warehouse_path
 from etl.config import DEMO_CONFIG, Config, load_config
-from etl.errors import UserError
+from etl.errors import UserError, error_line
 from etl.lock import etl_lock
 from etl.publish import PublishResult, publish
 from etl.rawstore import KEEP_SITES_APART, RawStore
@@ -44,14 +43,8 @@ def _run(args) -> int:
         return _fail(_cannot_write(exc))
 
 
-# Errors quote what they were given (a file name, a filter value, a field from Jira): a newline in
-# it would break the one line, a terminal escape would recolour or rewrite the terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _fail(message: object, code: int = 1) -> int:
-    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(message))
-    print(f"error: {text}", file=sys.stderr)
+    print(error_line(message), file=sys.stderr)
     return code
 
 

@@ -12,7 +12,7 @@ from datapaths import published_path, warehouse_path
 from etl.config import Config
 from etl.digest.channels import Refused, Transient, configured, deliver
 from etl.digest.content import Published, text_body
-from etl.errors import UserError
+from etl.errors import UserError, error_line
 from etl.lock import etl_lock
 from etl.rawstore import RawStore
 
@@ -88,5 +88,5 @@ def _send(published: Published, store: RawStore, teams: list[str], channels: lis
             store.record_digest(team, today, channel.name, published.as_of)
             print(f"team {team}: sent to {channel.name} ({digest.counts()})")
     for failure in failures:
-        print(f"error: {failure}", file=sys.stderr)
+        print(error_line(failure), file=sys.stderr)
     return 1 if failures else 0
