@@ -43,6 +43,10 @@ def _severity_chart(now: pd.Series, before: pd.Series, quarter):
                          for severity, column in SEVERITY_COLUMNS.items()])
     fig = px.bar(rows, x="quarter", y="incidents", color="severity", color_discrete_map=SEVERITY_COLORS,
                  category_orders={"severity": SEVERITY_ORDER}, text_auto=True)
+    # A count too big for its segment is left to the hover: Plotly would otherwise turn it on its
+    # side and shrink it to a smudge.
+    fig.update_traces(textangle=0, insidetextanchor="middle")
+    fig.update_layout(uniformtext_minsize=10, uniformtext_mode="hide")
     fig.update_yaxes(**count_ticks(max(now["incidents"], before["incidents"])))
     return layout(fig, x_title="", y_title="incidents opened")
 
@@ -54,6 +58,8 @@ def _items_chart(now: pd.Series, before: pd.Series, quarter):
                          for column, name in _item_measures(quarter).items()])
     fig = px.bar(rows, x="measure", y="items", color="quarter", barmode="group", text_auto=True,
                  color_discrete_map={quarter.previous_label: PREVIOUS_COLOR, quarter.label: THIS_COLOR})
+    # Counts above their bars, level: inside, a short bar turned its count on its side.
+    fig.update_traces(textposition="outside", textangle=0, cliponaxis=False)
     fig.update_yaxes(**count_ticks(rows["items"].max()))
     return layout(fig, x_title="", y_title="action items")
 
