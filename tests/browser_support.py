@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -199,3 +200,27 @@ def full_page_screenshot(page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
     finally:
         page.set_viewport_size(size)
+
+
+@contextmanager
+def offline_page(browser):
+    """A page that may load file:// addresses only, as an exported file opened from a mail client
+    without network: what it asks of the network is refused and listed (`refused`), and its
+    script errors listed (`errors`)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    refused: list[str] = []
+    errors: list[str] = []
+
+    def only_files(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+    try:
+        context.route("**/*", only_files)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield SimpleNamespace(page=page, refused=refused, errors=errors)
+    finally:
+        context.close()

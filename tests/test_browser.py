@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, chart_count, environment,
-                             full_page_screenshot, start_servers, wait_for_app, wait_for_charts)
+                             full_page_screenshot, offline_page, start_servers, wait_for_app, wait_for_charts)
 from app_support import sql
 from etl.cli import main
 from etl.config import DEMO_CONFIG
@@ -389,30 +389,16 @@ def test_quarterly_review_downloads_are_complete_and_the_html_works_offline(serv
     assert not t.outside, f"requests beyond the server: {t.outside}"
 
     # The HTML report with every request refused but its own file: the charts still draw.
-    offline = t.context.browser.new_context(viewport=VIEWPORT)
-    try:
-        refused: list[str] = []
-
-        def only_the_file(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-        offline.route("**/*", only_the_file)
-        report = offline.new_page()
-        errors: list[str] = []
-        report.on("pageerror", lambda error: errors.append(str(error)))
+    with offline_page(t.context.browser) as offline:
+        report = offline.page
         report.goto(html.as_uri())
         wait_for_charts(report, 4, root="body", timeout=PAGE_MS)
         assert_charts_readable(report, root="body")
         report.screenshot(path=str((SCREENSHOTS or tmp_path) / "quarterly_export.png"), full_page=True,
                           animations="disabled")
         assert report.locator("table").count() >= 1
-        assert not refused, f"the report tried to load {refused}"
-        assert not errors, errors
-    finally:
-        offline.close()
+        assert not offline.refused, f"the report tried to load {offline.refused}"
+        assert not offline.errors, offline.errors
 
 
 def test_a_hostile_summary_stays_text_in_the_incident_explorer(servers, tab):
@@ -530,23 +516,12 @@ def test_the_incident_update_downloads_are_the_command_s_files(servers, database
     assert not t.errors, t.errors
     assert not t.outside, f"requests beyond the server: {t.outside}"
 
-    offline = t.context.browser.new_context(viewport=VIEWPORT)
-    try:
-        refused: list[str] = []
-
-        def only_the_file(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-        offline.route("**/*", only_the_file)
-        report = offline.new_page()
+    with offline_page(t.context.browser) as offline:
+        report = offline.page
         report.goto((tmp_path / names[1]).as_uri())
         expect(report.get_by_role("heading", name=f"Incident update {key}", level=1)).to_be_visible()
         assert report.locator("table").count() >= 4
         report.screenshot(path=str((SCREENSHOTS or tmp_path) / "incident_update.png"), full_page=True,
                           animations="disabled")
-        assert not refused, f"the report tried to load {refused}"
-    finally:
-        offline.close()
+        assert not offline.refused, f"the report tried to load {offline.refused}"
+        assert not offline.errors, offline.errors
