@@ -51,8 +51,11 @@ def test_a_429_holds_every_thread_back_for_its_retry_after(jira, store):
     run(site, store, concurrency=4, endpoints={**endpoints_for("cloud"), **SMALL_PAGES})
 
     told = site.served(BULK)[3].at + site.latency   # when the 429 went out
-    # Requests already on their way may arrive just after; none is sent for the second after.
-    arrived = [r.at - told for r in site.requests if told + 0.1 < r.at < told + 1.0]
-    assert arrived == []
-    assert any(r.at > told + 1.0 for r in site.requests), "the run went on after the wait"
+    # The client learns of it a moment later (longer on a busy machine), and requests already on
+    # their way arrive meanwhile; from then on every thread waits the second it asked for, so the
+    # site hears nothing for about a second, ending no earlier than a second after the 429.
+    after = sorted(r.at for r in site.requests if r.at > told)
+    pauses = [b - a for a, b in zip([told, *after], after) if b >= told + 1.0]
+    assert pauses, "the run went on after the wait"
+    assert pauses[0] >= 0.9, f"requests came {pauses[0]:.2f} s apart around the 429's second, not a second"
     assert histories(store) == expected_histories(site, site.keys())
