@@ -460,7 +460,9 @@ def test_an_issue_key_opens_the_explorer_and_jira_is_a_click_further(servers, da
         grid.scroll_into_view_if_needed()
         box = grid.locator("canvas").first.bounding_box()
         # The first row whose item was filed for an incident (a few are tied to none and keep
-        # their Jira link), as the grid lists it for assistive technology: its row and address.
+        # their Jira link), as the grid lists it for assistive technology once it has drawn:
+        # its row and address.
+        grid.locator('canvas td[aria-colindex="1"]').first.wait_for(state="attached")
         row, link = grid.evaluate("""grid => [...grid.querySelectorAll('td[aria-colindex="1"]')]
             .map(td => [Number(td.closest('tr').getAttribute('aria-rowindex')), td.textContent])
             .find(([, text]) => text.startsWith('explorer?'))""")
