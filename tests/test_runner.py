@@ -9,7 +9,7 @@ from conftest import DEVLAKE
 from etl.config import parse_config
 from etl.publish import publish
 from etl.rawstore import RawStore
-from etl.runner import MODELS_DIR, ModelError, declared_models, run_models
+from etl.runner import MODELS_DIR, ModelError, declared_models, risk_pattern, run_models
 from etl.errors import UserError
 
 
@@ -142,3 +142,22 @@ def test_an_incremental_model_that_does_not_read_its_kept_rows_is_refused(models
     write(models, "staging/parsed_rows", "-- materialize: incremental(id) from payloads\nselect id from payloads")
     with pytest.raises(ModelError, match="an incremental model reads {{this}}"):
         run_models(duckdb.connect(), models)
+
+
+@pytest.mark.parametrize("section", ["Risk", "Risk (P&L)?", r"Odd \E label", "It's a risk"])
+def test_the_risk_label_is_matched_as_written(section):
+    # The label is configuration written into a regular expression: its own characters are text.
+    con = duckdb.connect()
+    heading = f"Context first.\n\nh3. {section}\nWe lose 30% of payments.\n\nAfter."
+    bold = f"Context first.\n**{section}**: this one"
+    pattern = risk_pattern(section)
+    got = con.execute("SELECT regexp_extract(?, ?, 1), regexp_extract(?, ?, 1)",
+                      [heading, pattern, bold, pattern]).fetchall()[0]
+    assert got == ("We lose 30% of payments.", "this one")
+
+
+def test_a_label_ending_in_a_letter_ends_a_word():
+    con = duckdb.connect()
+    got = con.execute("SELECT regexp_extract(?, ?, 1)",
+                      ["Riskless: not this\n\nRisk: this one", risk_pattern("Risk")]).fetchall()[0][0]
+    assert got == "this one"

@@ -13,16 +13,12 @@ risk_values as (
     qualify row_number() over (partition by issue_id order by position) = 1
 ),
 
--- In a description the risk is the text after a line labelled like "Risk:", "h3. Risk", "## Risk"
--- or "*Risk*", up to the next blank line or heading.
+-- In a description the risk is the text after a line labelled [risk].section, up to the next blank
+-- line or heading; etl/runner.py (risk_pattern) writes the expression in as a constant.
 risks as (
     select
         r.issue_id,
-        nullif(trim(case when s.risk_field = 'description'
-                         then regexp_extract(r.value,
-                              '(?is)(?:^|\n)[ \t]*(?:h[1-6]\.[ \t]*|#{1,6}[ \t]*)?[*_]{0,2}\Q' || s.risk_section
-                              || '\E\b[*_]{0,2}[ \t]*:?[*_]{0,2}\s*(\S.*?)\s*'
-                              || '(?:\r?\n[ \t]*\r?\n|\r?\n[ \t]*(?:h[1-6]\.|#{1,6}[ \t])|\z)', 1)
+        nullif(trim(case when s.risk_field = 'description' then regexp_extract(r.value, {{risk_pattern}}, 1)
                          else r.value end), '') as risk
     from risk_values as r
     cross join config.settings as s
