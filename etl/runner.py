@@ -21,8 +21,9 @@ that its rows are made per key of the relation named after `from`, which the mod
 reads `{{this}}`, its kept rows, to leave out the keys already there. Each publish deletes the kept
 rows whose key that relation no longer has, adds those of new keys, and the build reads the rest as
 they are; see `_build_incremental`. A row must depend only on what its key names (a payload
-version), the model's SQL, the macros and the config tables the model names: those are its
-definition, and a change to it, or a full publish, builds the table anew.
+version, a summary), the model's SQL, the macros, the config tables the model names and the Python
+functions it may call (etl/similarity.py): those are its definition, and a change to it, or a full
+publish, builds the table anew.
 """
 from __future__ import annotations
 
@@ -267,6 +268,9 @@ def _definition(con: duckdb.DuckDBPyConnection, model: Model, models: list[Model
     code = _code(model.text)
     for part in (model.statement(constants), macros, duckdb.__version__, model.key):
         digest.update(repr(part).encode())
+    # The Python functions it calls (etl/similarity.py) made its rows too.
+    if any(re.search(rf"\b{name}\s*\(", code) for name in similarity.FUNCTIONS):
+        digest.update(Path(similarity.__file__).read_bytes())
     for table in sorted(set(re.findall(r"\bconfig\.(\w+)", code))):
         digest.update(repr(con.execute(f"SELECT list(t::VARCHAR ORDER BY t::VARCHAR) FROM config.{table} AS t")
                            .fetchall()).encode())

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 from rapidfuzz import fuzz, process, utils
 
+FUNCTIONS = ("summary_words", "summary_similarity")   # what `register` gives SQL
 _TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b")
 _DIGITS = re.compile(r"\d+")
 

@@ -19,21 +19,15 @@ settings as (
     from config.settings
 ),
 
-incidents as materialized (
-    select issue_key, issue_id, summary_words(summary, service) as words, service, team, severity, created_at
+incidents as (
+    select issue_key, issue_id, service, team, severity, created_at
     from marts.incidents
 ),
 
--- Two incidents filed at the same moment are ordered by key, so neither is lost.
-on_service as materialized (
-    select later.issue_key, earlier.issue_key as earlier_key,
-           summary_similarity(later.words, earlier.words) as similarity
-    from incidents as later
-    join incidents as earlier
-      on earlier.service = later.service
-     and (earlier.created_at < later.created_at
-          or (earlier.created_at = later.created_at and earlier.issue_key < later.issue_key))
-     and marts.days_between(earlier.created_at, later.created_at) <= (select window_days from settings)
+on_service as (
+    select p.issue_key, p.earlier_key, s.similarity
+    from service_pairs as p
+    join pair_similarities as s using (words, earlier_words)
 ),
 
 repeat_links as (
