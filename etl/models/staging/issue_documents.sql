@@ -5,8 +5,17 @@
 -- the scalar fields, the lists (labels, components, links, changelog histories) typed, and the
 -- configured custom fields. Typing the lists here is what makes the later unnesting cheap.
 select
+    * exclude (payload),
+    -- Which JSON types the payload, its fields and their labels are, for stg_issue_candidates to
+    -- refuse what is not an issue. from_json gives a list only from an array, and a struct whose
+    -- members are set only from an object, so labels read as a list mean an object, an object and
+    -- an array: only the other payloads are read again (json_type was a fifth of the parsing).
+    case when doc.fields.labels is not null then ['OBJECT', 'OBJECT', 'ARRAY']
+         else json_type(payload, ['$', '$.fields', '$.fields.labels']) end as types
+from (
+select
     v.*,
-    json_type(p.payload, ['$', '$.fields', '$.fields.labels']) as types,
+    p.payload,
     from_json(p.payload, '{
         "self": "VARCHAR",
         "fields": {
@@ -28,3 +37,4 @@ select
 from issue_versions as v
 anti join {{this}} as kept using (seq, payload_md5)
 join issue_payloads as p using (seq)
+)
