@@ -25,19 +25,24 @@ from_priority as (
     join config.field_sources as s on s.source = 'priority'
 ),
 
+-- Lists are unnested in the select list, position beside value (generate_subscripts): a lateral
+-- unnest joined each list back to its row, which cost more than the parsing it follows.
 from_components as (
-    select d.seq, d.payload_md5, d.issue_id, s.attribute, c.value, c.position
+    select d.seq, d.payload_md5, d.issue_id, s.attribute,
+           unnest(d.components) as value, generate_subscripts(d.components, 1) as position
     from new_documents as d
     join config.field_sources as s on s.source = 'components'
-    cross join unnest(d.components) with ordinality as c(value, position)
 ),
 
 from_labels as (
-    select d.seq, d.payload_md5, d.issue_id, s.attribute, substr(l.label, length(s.prefix) + 1) as value, l.position
-    from new_documents as d
-    join config.field_sources as s on s.source = 'labels'
-    cross join unnest(d.labels) with ordinality as l(label, position)
-    where starts_with(l.label, s.prefix)
+    select seq, payload_md5, issue_id, attribute, substr(label, length(prefix) + 1) as value, position
+    from (
+        select d.seq, d.payload_md5, d.issue_id, s.attribute, s.prefix,
+               unnest(d.labels) as label, generate_subscripts(d.labels, 1) as position
+        from new_documents as d
+        join config.field_sources as s on s.source = 'labels'
+    )
+    where starts_with(label, prefix)
 ),
 
 -- issue_documents.field_values holds the configured fields in attribute order.
@@ -47,29 +52,29 @@ field_positions as (
     where source = 'field'
 ),
 
-field_json as (
-    select d.seq, d.payload_md5, d.issue_id, s.attribute, d.field_values[s.position] as value_json
-    from new_documents as d
-    cross join field_positions as s
-),
-
 -- Select lists are {"value": ...}, users {"displayName": ...}, versions {"name": ...}, multi-value
 -- fields arrays of those, text fields plain strings.
+field_elements as (
+    select d.seq, d.payload_md5, d.issue_id, s.attribute,
+           case when json_type(d.field_values[s.position]) = 'ARRAY'
+                then json_extract(d.field_values[s.position], '$[*]')
+                else [d.field_values[s.position]] end as elements
+    from new_documents as d
+    cross join field_positions as s
+    where d.field_values[s.position] is not null and json_type(d.field_values[s.position]) <> 'NULL'
+),
+
 from_fields as (
     select
         seq,
         payload_md5,
         issue_id,
         attribute,
-        case when json_type(e.element) = 'OBJECT'
-             then coalesce(e.element ->> 'value', e.element ->> 'name',
-                           e.element ->> 'displayName', e.element ->> 'key')
-             else e.element ->> '$' end as value,
-        e.position
-    from field_json
-    cross join unnest(case when json_type(value_json) = 'ARRAY' then json_extract(value_json, '$[*]')
-                           else [value_json] end) with ordinality as e(element, position)
-    where value_json is not null and json_type(value_json) <> 'NULL'
+        case when json_type(element) = 'OBJECT'
+             then coalesce(element ->> 'value', element ->> 'name', element ->> 'displayName', element ->> 'key')
+             else element ->> '$' end as value,
+        position
+    from (select *, unnest(elements) as element, generate_subscripts(elements, 1) as position from field_elements)
 )
 
 select seq, payload_md5, issue_id, attribute, trim(value) as value, position
