@@ -182,6 +182,26 @@ def chart_count(page, root: str = '[data-testid="stMain"]') -> int:
     return page.locator(f"{root} .js-plotly-plot").count()
 
 
+_GRID_DRAWN = """(grid, [cells, timeout]) => new Promise((resolve, reject) => {
+    const started = performance.now();
+    const drawn = () => grid.querySelector('canvas [role="columnheader"]')
+        && (!cells || grid.querySelector('canvas td[aria-colindex="1"]'));
+    const check = () => {
+        if (!grid.checkVisibility() || drawn()) resolve();
+        else if (performance.now() - started > timeout) reject(new Error('the table never drew itself'));
+        else requestAnimationFrame(check);
+    };
+    check();
+})"""
+
+
+def wait_for_grid(grid, cells: bool = False, timeout: float = PAGE_MS) -> None:
+    """Waits until a table (a stDataFrame locator) has drawn its header, and with `cells` its first
+    column's cells, as it lists them for assistive technology: reading it sooner reads nothing.
+    A table that is not visible (in a closed expander) draws nothing and is not waited for."""
+    grid.evaluate(_GRID_DRAWN, [cells, timeout])
+
+
 def wait_until_settled(page, timeout: float = PAGE_MS) -> None:
     """Fonts loaded (else icons show as their ligature names) and the layout no longer moving."""
     page.wait_for_function("document.fonts.status === 'loaded'", timeout=timeout)

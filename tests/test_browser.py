@@ -28,7 +28,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, chart_count, environment,
-                             full_page_screenshot, offline_page, start_servers, wait_for_app, wait_for_charts)
+                             full_page_screenshot, offline_page, start_servers, wait_for_app, wait_for_charts,
+                             wait_for_grid)
 from app_support import sql
 from etl.cli import main
 from etl.config import DEMO_CONFIG
@@ -462,7 +463,7 @@ def test_an_issue_key_opens_the_explorer_and_jira_is_a_click_further(servers, da
         # The first row whose item was filed for an incident (a few are tied to none and keep
         # their Jira link), as the grid lists it for assistive technology once it has drawn:
         # its row and address.
-        grid.locator('canvas td[aria-colindex="1"]').first.wait_for(state="attached")
+        wait_for_grid(grid, cells=True)
         row, link = grid.evaluate("""grid => [...grid.querySelectorAll('td[aria-colindex="1"]')]
             .map(td => [Number(td.closest('tr').getAttribute('aria-rowindex')), td.textContent])
             .find(([, text]) => text.startsWith('explorer?'))""")

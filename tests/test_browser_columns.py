@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, start_servers, wait_for_app,
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, PAGE_MS, VIEWPORT, start_servers, wait_for_app, wait_for_grid,
                              wait_until_settled)
 
 pytestmark = pytest.mark.browser
@@ -90,17 +90,6 @@ HEADER = """(grid) => {
 }"""
 
 
-DRAWN_OR_HIDDEN = f"""(grid) => new Promise((resolve, reject) => {{
-    const started = performance.now();
-    const check = () => {{
-        if (!grid.checkVisibility() || grid.querySelector('canvas [role="columnheader"]')) resolve();
-        else if (performance.now() - started > {PAGE_MS}) reject(new Error('the table never drew its header'));
-        else requestAnimationFrame(check);
-    }};
-    check();
-}})"""
-
-
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
     [running] = start_servers((demo_db, tmp_path_factory.mktemp("columns") / "server.log"))
@@ -126,9 +115,7 @@ def drawn_headers(page) -> list[dict]:
     grids = page.locator('[data-testid="stDataFrame"]')
     for n in range(grids.count()):
         grids.nth(n).scroll_into_view_if_needed()
-        # A grid in view lists its columns for assistive technology once it has drawn them; one in
-        # a closed expander draws nothing.
-        grids.nth(n).evaluate(DRAWN_OR_HIDDEN)
+        wait_for_grid(grids.nth(n))
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         drawn = grids.nth(n).evaluate(HEADER)
         if drawn is not None:

@@ -152,10 +152,16 @@ def test_kill_9_mid_run_then_a_clean_run_equals_an_uninterrupted_sync(jira, tmp_
     while len(site.served("/search/jql$")) < served + 3 * PageBatch.PAGES and time.monotonic() < deadline:
         time.sleep(0.01)
     site.hold("/search/jql$")
-    wait_until_idle(victim.pid)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    site.release()
+    try:
+        wait_until_idle(victim.pid)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+    finally:
+        # Held answers would otherwise block the site's threads until it stops, hiding the failure.
+        site.release()
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
     assert site.peak_in_flight > 1
     with RawStore(tmp_path / "killed" / "data" / "warehouse.duckdb") as raw:
         state = raw.get_state(RUN)
