@@ -9,7 +9,7 @@ long table and name the CSV file that holds the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -19,6 +19,7 @@ from followthrough import export
 from followthrough.db import query
 from followthrough.figures import FIGURES, Figure, not_reached
 from followthrough.filters import Filters
+from followthrough.selection import between
 from followthrough.style import figure_text, number, percent
 from followthrough.views import Width, issue_link, quarterly_charts, quarterly_summary
 from followthrough.views.targets import ATTAINMENT_COLUMNS, grouped
@@ -133,7 +134,7 @@ class Review:
 def gather(quarter: Quarter, filters: Filters) -> Review:
     """Everything the review shows, for the quarter under the filters' severity, service and team;
     every table whole."""
-    selection, previous = period(filters, quarter.start, quarter.end), period(
+    selection, previous = between(filters, quarter.start, quarter.end), between(
         filters, quarter.previous_start, quarter.previous_end)
     params = selection.params()
     curves = pd.concat([query("quarterly_km_curve", **previous.params()).assign(quarter=quarter.previous_label),
@@ -145,10 +146,6 @@ def gather(quarter: Quarter, filters: Filters) -> Review:
                   grouped(query("targets_attainment", **params)),
                   query("quarterly_incidents", **params, limit=None),
                   query("period_action_items", **params, limit=None), curves)
-
-
-def period(filters: Filters, start: datetime, end: datetime) -> Filters:
-    return replace(filters, start=start.date(), end=(end - timedelta(days=1)).date())
 
 
 def shown(figure: Figure, row: pd.Series) -> str:

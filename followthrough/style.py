@@ -11,6 +11,8 @@ SEVERITY_COLORS = {"SEV-1": "#b2182b", "SEV-2": "#ef8a62", "SEV-3": "#67a9cf", "
 SEVERITY_ORDER = ["SEV-1", "SEV-2", "SEV-3", "SEV-4", "(none)"]
 CLASS_COLORS = {"strategic": "#7b3294", "operational": "#008837", "unclassified": "#969696"}
 CLASS_ORDER = ["strategic", "operational", "unclassified"]
+# Tables ship at most this many rows to the browser; the queries return the total beside them.
+ROW_LIMIT = 200
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Plotly puts automatic ticks at halves on short ranges; up to this many, counts get one per unit.
 UNIT_TICKS_UP_TO = 10

@@ -17,9 +17,8 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.style import PLOTLY_CONFIG, percent
+from followthrough.style import ROW_LIMIT as ROW_LIMIT  # the views read it from here; the publish from style
 
-# Tables ship at most this many rows to the browser; the queries return the total beside them.
-ROW_LIMIT = 200
 # The hover of a Kaplan-Meier curve's point (custom_data: items at risk). Worded so no count needs
 # a plural, which the curve's thousands of points would otherwise each carry as text.
 STILL_OPEN_HOVER = ("%{fullData.name}, day %{x}: %{y:.0%} still open<br>"
