@@ -27,6 +27,7 @@ from etl.durable import alive, fsync
 from etl.errors import UserError
 from etl.rawstore import RawStore
 from etl.runner import CACHE, MODELS_DIR, ModelError, run_models
+from followthrough import stored
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
         con.execute("USE build")
         _write_config(con, cfg, as_of)
         run_models(con, models_dir, full=full)
+        stored.store(con)
         counts = con.execute("""
             SELECT as_of,
                    (SELECT count(*) FROM marts.issues),

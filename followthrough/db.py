@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from datapaths import published_path
+from followthrough import stored
 
-QUERIES = Path(__file__).resolve().parent / "queries"
 log = logging.getLogger(__name__)
 
 
@@ -52,9 +51,21 @@ def _connection(path: str, inode: int, mtime_ns: int) -> duckdb.DuckDBPyConnecti
         raise NoDatabase(f"The published database at {path} cannot be opened.") from None
 
 
-@lru_cache(maxsize=None)
-def _sql(name: str) -> str:
-    return (QUERIES / f"{name}.sql").read_text()
+_sql = lru_cache(maxsize=None)(stored.sql)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _stored_results(path: str, inode: int, mtime_ns: int) -> dict[str, str]:
+    """The default views' results the publish kept (followthrough/stored.py), by call."""
+    cursor = _connection(path, inode, mtime_ns).cursor()
+    try:
+        cursor.execute("USE published")
+        return stored.index(cursor)
+    except duckdb.Error:
+        log.exception("cannot read the stored results of %s; every query is computed", path)
+        return {}
+    finally:
+        cursor.close()
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -64,10 +75,14 @@ def query(name: str, **params) -> pd.DataFrame:
 
 @st.cache_data(max_entries=1_000, show_spinner=False)
 def _cached_query(identity: tuple[str, int, int], name: str, frozen: tuple) -> pd.DataFrame:
+    params = _thaw(frozen)
+    relation = _stored_results(*identity).get(stored.key(name, params))
     cursor = _connection(*identity).cursor()
     try:
         cursor.execute("USE published")
-        return cursor.execute(_sql(name), _thaw(frozen)).df()
+        if relation:
+            return cursor.execute(f"SELECT * FROM {relation}").df()
+        return cursor.execute(_sql(name), params).df()
     except duckdb.Error as exc:
         log.exception("query %s failed", name)
         raise QueryFailed(f"The {name.replace('_', ' ')} figures could not be computed.") from exc

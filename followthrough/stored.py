@@ -1,0 +1,157 @@
+"""The default view of every page, computed at publish and stored in the published file.
+
+A page opened without choices (the sidebar's default twelve months, no filter; the last complete
+quarter on the Quarterly review) runs the same queries for every viewer until the next publish.
+At 1,000,000 issues those took 1-8 s per page, each time a dashboard process started or the cache
+let go. So the publish runs them once, with the very SQL of followthrough/queries and the very
+parameters a page passes, and keeps each result as a table in the schema `stored`;
+followthrough/db.py serves a query from there when its name and parameters match exactly, and
+runs it otherwise. A stored result is the query's answer on the same file: nothing can go stale.
+
+`default_calls` lists the calls. It mirrors the pages' defaults; tests/test_stored.py renders every
+page's default view and fails on any figure over a selection that was computed instead of read,
+so a page whose defaults change cannot silently lose its stored view.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from followthrough.selection import Filters, between, default_period
+from followthrough.style import CLASS_ORDER, ROW_LIMIT
+
+QUERIES = Path(__file__).resolve().parent / "queries"
+SCHEMA = "stored"
+INDEX = f"{SCHEMA}.results"
+
+Call = tuple[str, dict]
+
+
+def key(name: str, params: dict) -> str:
+    """One text per query and parameters, the same whichever side builds it."""
+    return json.dumps([name, params], sort_keys=True, default=_plain, separators=(",", ":"))
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot key a parameter of type {type(value).__name__}")
+
+
+def sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text()
+
+
+def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
+    """Every query over a selection that the pages run in their default view; `run` answers (and
+    stores) the ones whose results decide later parameters (the first owner listed, the quarter
+    shown, the as-of time)."""
+    options = run("filter_options", {}).iloc[0]
+    as_of = options["as_of"].to_pydatetime()
+    start, end = default_period(as_of)
+    period = Filters(start, end, as_of)
+    now, before = period.params(), period.previous().params()
+    calls: list[Call] = [
+        # Overview
+        ("period_figures", now), ("period_figures", before),
+        ("overview_severity", now), ("overview_severity", before),
+        ("targets_attainment", now),
+        ("overview_trend", {"grain": "week", **now}),
+        ("overview_incidents", {"limit": ROW_LIMIT, **now}),
+        ("period_action_items", {"limit": ROW_LIMIT, **now}),
+        # Recurrence
+        ("recurrence_summary", now),
+        ("recurrence_by_service", {"limit": ROW_LIMIT, **now}),
+        ("recurrence_list", {"limit": ROW_LIMIT, **now}),
+        # Follow-through
+        ("follow_km_curve", {"group_by": "class", "groups": len(CLASS_ORDER), **now}),
+        ("follow_km_summary", {"group_by": "class", **now}),
+        ("follow_items", {"limit": ROW_LIMIT, **now}),
+        ("follow_burnup", now),
+        ("follow_overdue", {"limit": ROW_LIMIT, **now}),
+        ("targets_items", {"which": "breached", "limit": ROW_LIMIT, **now}),
+        ("targets_items", {"which": "near", "limit": ROW_LIMIT, **now}),
+        # Strategic stalls
+        ("stalls_summary", now),
+        ("stalls_items", {"limit": ROW_LIMIT, **now}),
+        ("stalls_status_time", now),
+        ("targets_stalls", {"limit": ROW_LIMIT, **now}),
+        ("targets_delay_totals", {"level": "service", **now}),
+        ("targets_delay_totals", {"level": "team", **now}),
+        ("stalls_aging", now),
+        ("stalls_unowned", {"limit": ROW_LIMIT, **now}),
+        # Owners and teams
+        ("targets_postmortem_gaps", {"limit": ROW_LIMIT, **now}),
+        # Incident explorer: every status, no search text.
+        ("explorer_search", {"text": "", "status": "all", "limit": None, **now}),
+    ]
+    # The aging chart's first bucket is the one whose items are listed first.
+    aging = run("stalls_aging", now)
+    if not aging.empty:
+        first = aging.iloc[0]
+        calls.append(("stalls_aging_items", {"limit": ROW_LIMIT, "low": int(first["low"]),
+                                             "high": None if pd.isna(first["high"]) else int(first["high"]), **now}))
+    # Each owners table lists the items of its first row's owner or team, under its first figure.
+    for per in ("team", "owner"):
+        figures = {"per": per, **now}
+        calls.append(("owners_figures", figures))
+        rows = run("owners_figures", figures)
+        if not rows.empty:
+            calls.append(("owners_items", {"per": per, "who": rows.iloc[0]["accountable"], "figure": "open",
+                                           "limit": ROW_LIMIT, **now}))
+    # The Quarterly review opens on the last complete quarter, against the quarter before.
+    quarters = run("quarterly_quarters", {})
+    complete = quarters[quarters["is_complete"]]
+    if not quarters.empty:
+        q = (complete if not complete.empty else quarters).iloc[0]
+        shown = between(period, q["quarter_start"].to_pydatetime(), q["quarter_end"].to_pydatetime()).params()
+        compared = between(period, q["previous_start"].to_pydatetime(), q["previous_end"].to_pydatetime()).params()
+        calls += [("quarterly_km_curve", compared), ("quarterly_km_curve", shown),
+                  ("period_figures", shown), ("period_figures", compared),
+                  ("quarterly_recurring_services", {"limit": None, **shown}),
+                  ("quarterly_stalled", {"limit": None, **shown}),
+                  ("targets_attainment", shown),
+                  ("quarterly_incidents", {"limit": None, **shown}),
+                  ("period_action_items", {"limit": None, **shown})]
+    return calls
+
+
+def store(con: duckdb.DuckDBPyConnection) -> int:
+    """Computes the default calls on the database `con` uses and keeps each result as a table of
+    the schema `stored`, listed in stored.results; the number of results kept."""
+    con.execute(f"CREATE SCHEMA {SCHEMA}")
+    con.execute(f"CREATE TABLE {INDEX} (query VARCHAR, call_key VARCHAR PRIMARY KEY, relation VARCHAR)")
+    kept: dict[str, str] = {}
+
+    def kept_relation(name: str, params: dict) -> str:
+        text = key(name, params)
+        if text not in kept:
+            relation = f"{SCHEMA}.r{len(kept) + 1}"
+            # The query's own ORDER BY decides the rows' order; the table keeps it.
+            con.execute(f"CREATE TABLE {relation} AS {sql(name).rstrip().rstrip(';')}", params)
+            con.execute(f"INSERT INTO {INDEX} VALUES (?, ?, ?)", [name, text, relation])
+            kept[text] = relation
+        return kept[text]
+
+    def run(name: str, params: dict) -> pd.DataFrame:
+        return con.execute(f"SELECT * FROM {kept_relation(name, params)}").df()
+
+    for name, params in default_calls(run):
+        kept_relation(name, params)
+    return len(kept)
+
+
+def index(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Key -> table of every stored result; empty for a file published before results were stored."""
+    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'results'",
+                          [SCHEMA]).fetchall()[0][0]
+    if not present:
+        return {}
+    return dict(con.execute(f"SELECT call_key, relation FROM {INDEX}").fetchall())
