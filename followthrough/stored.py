@@ -118,8 +118,8 @@ def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
                   ("quarterly_recurring_services", {"limit": None, **shown}),
                   ("quarterly_stalled", {"limit": None, **shown}),
                   ("targets_attainment", shown),
-                  ("quarterly_incidents", {"limit": None, **shown}),
-                  ("period_action_items", {"limit": None, **shown})]
+                  ("quarterly_incidents", {"limit": ROW_LIMIT, **shown}),
+                  ("period_action_items", {"limit": ROW_LIMIT, **shown})]
     return calls
 
 

@@ -129,10 +129,10 @@ def rows_behind(review: Review) -> None:
     """The rows the figures count, for checking a number or opening the issues in Jira; the page
     ships the first ROW_LIMIT of each, the CSV download all of them."""
     with st.expander("Incidents opened in the quarter"):
-        capped_table(review.incidents.head(ROW_LIMIT), INCIDENT_COLUMNS, what="incidents",
+        capped_table(review.incidents(ROW_LIMIT), INCIDENT_COLUMNS, what="incidents",
                      order="newest first; the CSV download holds them all")
     with st.expander("Action items filed in the quarter"):
-        capped_table(review.items.head(ROW_LIMIT), ITEM_COLUMNS, what="items",
+        capped_table(review.items(ROW_LIMIT), ITEM_COLUMNS, what="items",
                      order=ACTION_ITEM_ORDER + "; the CSV download holds them all")
 
 
