@@ -48,6 +48,8 @@ HEADERS = ("materialize", "test")
 _HEADER = re.compile(r"--\s*([a-z_]+)\s*:\s*(.*)")
 _INCREMENTAL = re.compile(r"incremental\(\s*(\w+(?:\s*,\s*\w+)*)\s*\)\s+from\s+(\w+)")
 _CONSTANT = re.compile(r"\{\{(?!this\}\})(\w+)\}\}")
+# The model a constant is read from: a model that names the constant is built after it.
+_CONSTANT_READS = {"as_of": "staging.stg_as_of"}
 _TEST = re.compile(r"(unique|not_null|accepted_values|relationships)\((.+)\)")
 
 
@@ -170,6 +172,7 @@ def declared_models(models_dir: Path = MODELS_DIR) -> list[Model]:
         if missing := sorted(r for r in reads if r not in models):
             raise ModelError(f"model {model.label} reads {', '.join(missing)}, which no model defines")
         reads |= {m.relation for m in models.values() if m.is_temp and re.search(rf"(?<![.\w]){m.name}\b", code)}
+        reads |= {_CONSTANT_READS[c] for c in _CONSTANT.findall(model.text) if c in _CONSTANT_READS}
         graph[model.relation] = reads - {model.relation}
     sorter = TopologicalSorter(graph)
     try:
@@ -193,7 +196,10 @@ class Constants:
     field_paths: json_extract only takes a constant list of paths, and one call per payload is what
     makes a single pass possible. Names cannot contain a double quote (etl.config refuses them);
     single quotes are doubled. risk_pattern: a regular expression built from a column is compiled
-    again for every row, which cost 34 s of CPU at 1,000,000 issues against 2 s.
+    again for every row, which cost 34 s of CPU at 1,000,000 issues against 2 s. as_of: the
+    build's as-of time (staging.stg_as_of) as a timestamp literal, so that a macro choosing between
+    the states stored for it and those computed for another moment is decided when DuckDB plans
+    the query; compared with a subquery, the branch not taken still read every item.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -204,7 +210,8 @@ class Constants:
         if name not in self._values:
             make = getattr(self, f"_{name}", None)
             if make is None:
-                raise ModelError(f"no constant {{{{{name}}}}} for models (there are field_paths and risk_pattern)")
+                known = ", ".join(m[1:] for m in vars(Constants) if m.startswith("_") and not m.startswith("__"))
+                raise ModelError(f"no constant {{{{{name}}}}} for models (there are {known})")
             self._values[name] = make()
         return self._values[name]
 
@@ -214,6 +221,10 @@ class Constants:
         # A path no issue has keeps the list non-empty and typed when no custom field is configured.
         paths = [f'$.fields."{field_id}"' for (field_id,) in rows] or ["$.fields.__none__"]
         return "[" + ", ".join(_literal(p) for p in paths) + "]"
+
+    def _as_of(self) -> str:
+        (as_of,) = self._con.execute("SELECT as_of FROM staging.stg_as_of").fetchall()[0]
+        return f"TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S.%f}'"
 
     def _risk_pattern(self) -> str:
         (section,) = self._con.execute("SELECT risk_section FROM config.settings").fetchall()[0]

@@ -5,6 +5,6 @@
 -- most selections end there, and computing them per query made every page pay for the changelog.
 CREATE OR REPLACE MACRO marts.action_items_at(at_time) AS TABLE
 select * from marts.action_item_states
-where at_time = (select as_of from staging.stg_as_of)
+where at_time = {{as_of}}
 union all by name
-select * from marts.states_at(at_time, at_time = (select as_of from staging.stg_as_of));
+select * from marts.states_at(at_time, at_time = {{as_of}});

@@ -4,5 +4,5 @@
 -- runs past it). Every page's action-item figures start here.
 CREATE OR REPLACE MACRO marts.selected_action_items(sel) AS TABLE
 select *
-from marts.action_items_at(least(sel['end'], (select as_of from staging.stg_as_of))) as item
+from marts.action_items_at(least(sel['end'], {{as_of}})) as item
 where marts.in_selection(sel, item);

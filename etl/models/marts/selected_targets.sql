@@ -4,5 +4,5 @@
 -- period runs past it). Every target, owner, hand-over and risk figure starts here.
 CREATE OR REPLACE MACRO marts.selected_targets(sel) AS TABLE
 select *
-from marts.targets_at(least(sel['end'], (select as_of from staging.stg_as_of))) as item
+from marts.targets_at(least(sel['end'], {{as_of}})) as item
 where marts.in_selection(sel, item);

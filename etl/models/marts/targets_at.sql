@@ -4,6 +4,6 @@
 -- are computed once, at publish (marts.action_item_target_states).
 CREATE OR REPLACE MACRO marts.targets_at(at_time) AS TABLE
 select * from marts.action_item_target_states
-where at_time = (select as_of from staging.stg_as_of)
+where at_time = {{as_of}}
 union all by name
-select * from marts.targets_then(at_time, at_time = (select as_of from staging.stg_as_of));
+select * from marts.targets_then(at_time, at_time = {{as_of}});
