@@ -40,8 +40,6 @@ def key(name: str, params: dict) -> str:
 def _plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
     raise TypeError(f"cannot key a parameter of type {type(value).__name__}")
 
 
