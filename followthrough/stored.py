@@ -8,9 +8,10 @@ parameters a page passes, and keeps each result as a table in the schema `stored
 followthrough/db.py serves a query from there when its name and parameters match exactly, and
 runs it otherwise. A stored result is the query's answer on the same file: nothing can go stale.
 
-`default_calls` lists the calls. It mirrors the pages' defaults; tests/test_stored.py renders every
-page's default view and fails on any figure over a selection that was computed instead of read,
-so a page whose defaults change cannot silently lose its stored view.
+`default_calls` lists the calls, from the pages' opening choices in followthrough/openings.py;
+tests/test_stored.py renders every page's default view and fails on any figure over a selection
+that was computed instead of read, so a page whose defaults change cannot silently lose its
+stored view.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from followthrough.openings import EXPLORER_STATUS, OWNER_FIGURE, TREND_GRAIN, opening_quarter
 from followthrough.selection import Filters, between, default_period
 from followthrough.style import CLASS_ORDER, ROW_LIMIT
 
@@ -61,7 +63,7 @@ def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
         ("period_figures", now), ("period_figures", before),
         ("overview_severity", now), ("overview_severity", before),
         ("targets_attainment", now),
-        ("overview_trend", {"grain": "week", **now}),
+        ("overview_trend", {"grain": TREND_GRAIN, **now}),
         ("overview_incidents", {"limit": ROW_LIMIT, **now}),
         ("period_action_items", {"limit": ROW_LIMIT, **now}),
         # Recurrence
@@ -88,7 +90,7 @@ def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
         # Owners and teams
         ("targets_postmortem_gaps", {"limit": ROW_LIMIT, **now}),
         # Incident explorer: every status, no search text.
-        ("explorer_search", {"text": "", "status": "all", "limit": None, **now}),
+        ("explorer_search", {"text": "", "status": EXPLORER_STATUS, "limit": None, **now}),
     ]
     # The aging chart's first bucket is the one whose items are listed first.
     aging = run("stalls_aging", now)
@@ -96,19 +98,18 @@ def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
         first = aging.iloc[0]
         calls.append(("stalls_aging_items", {"limit": ROW_LIMIT, "low": int(first["low"]),
                                              "high": None if pd.isna(first["high"]) else int(first["high"]), **now}))
-    # Each owners table lists the items of its first row's owner or team, under its first figure.
+    # Each owners table lists the items of its first row's owner or team, under the opening figure.
     for per in ("team", "owner"):
         figures = {"per": per, **now}
         calls.append(("owners_figures", figures))
         rows = run("owners_figures", figures)
         if not rows.empty:
-            calls.append(("owners_items", {"per": per, "who": rows.iloc[0]["accountable"], "figure": "open",
-                                           "limit": ROW_LIMIT, **now}))
+            calls.append(("owners_items", {"per": per, "who": rows.iloc[0]["accountable"],
+                                           "figure": OWNER_FIGURE, "limit": ROW_LIMIT, **now}))
     # The Quarterly review opens on the last complete quarter, against the quarter before.
     quarters = run("quarterly_quarters", {})
-    complete = quarters[quarters["is_complete"]]
     if not quarters.empty:
-        q = (complete if not complete.empty else quarters).iloc[0]
+        q = quarters.iloc[opening_quarter(quarters["is_complete"])]
         shown = between(period, q["quarter_start"].to_pydatetime(), q["quarter_end"].to_pydatetime()).params()
         compared = between(period, q["previous_start"].to_pydatetime(), q["previous_end"].to_pydatetime()).params()
         calls += [("quarterly_km_curve", compared), ("quarterly_km_curve", shown),

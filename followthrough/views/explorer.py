@@ -12,6 +12,7 @@ from followthrough import incident_update
 from followthrough.db import query
 from followthrough.export import web_url
 from followthrough.filters import Filters
+from followthrough.openings import EXPLORER_STATUS
 from followthrough.style import duration_days
 from followthrough.text import plain
 from followthrough.views import (DATETIME, DAYS_TO_RESOLVE, ROW_LIMIT, Width, capped_table, incident_columns,
@@ -31,8 +32,8 @@ def search(filters: Filters) -> pd.DataFrame:
     text_col, status_col = st.columns([3, 1])
     text = text_col.text_input("Search", key="explorer_text", help="Matches the key or the summary, in any case.",
                                placeholder="A key such as OPS-12, or words from the summary")
-    status = status_col.radio("Status", list(STATUSES), format_func=STATUSES.get, horizontal=True,
-                              key="explorer_status")
+    status = status_col.radio("Status", list(STATUSES), index=list(STATUSES).index(EXPLORER_STATUS),
+                              format_func=STATUSES.get, horizontal=True, key="explorer_status")
     scope = st.radio("Look in", list(SCOPES), format_func=SCOPES.get, horizontal=True, key="explorer_scope",
                      help="All incidents: every one in the published data, whatever the sidebar says.")
     _keep_in_url("q", text.strip())

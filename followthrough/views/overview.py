@@ -7,6 +7,7 @@ import streamlit as st
 from followthrough.db import query
 from followthrough.figures import Figure, figure, not_reached
 from followthrough.filters import Filters
+from followthrough.openings import TREND_GRAIN
 from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted, figure_text, layout
 from followthrough.views import (ACTION_ITEM_ORDER, ROW_LIMIT, Width, action_item_columns, capped_table, chart,
                                  first_row, incident_columns, nothing_to_show)
@@ -83,7 +84,8 @@ def _severities(filters: Filters, *, compare: bool) -> None:
 
 def trend(filters: Filters) -> None:
     st.subheader("Incidents over time")
-    grain = st.radio("Incidents per", list(GRAINS), horizontal=True, key="overview_grain")
+    grain = st.radio("Incidents per", list(GRAINS), index=list(GRAINS.values()).index(TREND_GRAIN),
+                     horizontal=True, key="overview_grain")
     rows = query("overview_trend", grain=GRAINS[grain], **filters.params())
     if rows.empty:
         st.info("No incidents in this period with these filters.")

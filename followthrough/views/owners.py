@@ -6,6 +6,7 @@ import streamlit as st
 
 from followthrough.db import query
 from followthrough.filters import Filters
+from followthrough.openings import OWNER_FIGURE
 from followthrough.style import counted
 from followthrough.text import plain
 from followthrough.views import DATETIME, ROW_LIMIT, Width, capped_table, issue_link, nothing_to_show, table
@@ -42,7 +43,8 @@ def accountability(filters: Filters, per: str) -> bool:
     by_name = rows.set_index("accountable")
     left, right = st.columns(2)
     who = left.selectbox(f"Open the items of {per}", list(by_name.index), key=f"owners_{per}")
-    figure = right.selectbox("Figure", list(FIGURES), key=f"owners_{per}_figure",
+    figure = right.selectbox("Figure", list(FIGURES), index=list(FIGURES).index(OWNER_FIGURE),
+                             key=f"owners_{per}_figure",
                              format_func=lambda c: f"{FIGURES[c][0]} ({by_name.at[who, c]:,})")
     if figure == "stalled_cost_incidents":
         _incidents(filters, per, who)

@@ -10,6 +10,7 @@ import streamlit as st
 from followthrough import review as pack
 from followthrough.figures import FIGURES, Figure
 from followthrough.filters import Filters
+from followthrough.openings import opening_quarter
 from followthrough.review import SERVICE_COLUMNS, STALLED_COLUMNS, Quarter, Review
 from followthrough.style import change
 from followthrough.text import plain
@@ -34,9 +35,8 @@ def pick_quarter(filters: Filters) -> Review | None:
         return None
     by_name = {q.shown_label: q for q in choices}
     from_url = next((i for i, q in enumerate(choices) if url_label(q) == st.query_params.get(URL_KEY)), None)
-    last_complete = next((i for i, q in enumerate(choices) if q.is_complete), 0)
-    quarter = by_name[st.selectbox("Quarter", list(by_name), index=last_complete if from_url is None else from_url,
-                                   key="quarterly_quarter")]
+    opening = opening_quarter(q.is_complete for q in choices) if from_url is None else from_url
+    quarter = by_name[st.selectbox("Quarter", list(by_name), index=opening, key="quarterly_quarter")]
     st.query_params[URL_KEY] = url_label(quarter)
     review = pack.gather(quarter, filters)
     running = "" if quarter.is_complete else (f" The quarter is still running: states are those of "
