@@ -72,9 +72,10 @@ FIGURES = (
            "Of the {period}'s action items decided by its end (done, or open past their target), the share "
            "done by their target. Targets are days by class and severity ([targets]); an item whose target "
            "is still ahead is not counted either way, and a dropped one is neither met nor missed."),
-    # Its card cuts the label short, but "Strategic on target" alone is the Overview's figure at
-    # the as-of time, a different moment.
-    Figure("strategic_target_attainment", "Strategic on target by {period} end", "share", "higher",
+    # Only the Quarterly review shows it, on a card that holds about 28 characters. The moment
+    # stays in the label, shortened to "Q end": "Strategic on target" alone is the Overview's
+    # figure at the as-of time.
+    Figure("strategic_target_attainment", "Strategic on target by Q end", "share", "higher",
            "Target attainment of the {period}'s strategic action items alone, at the {period}'s end."),
     Figure("items_past_target", "Past target at {period} end", "count", "lower",
            "Action items filed in the {period} and open at its end with their target passed. See "

@@ -8,6 +8,7 @@ long table and name the CSV file that holds the rest.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,9 @@ SERVICE_COLUMNS = {
 }
 
 
+_AT_QUARTER_END = re.compile(r"\b(by|at) (quarter|Q) end\b")
+
+
 @dataclass(frozen=True)
 class Quarter:
     """A calendar quarter; one still running is compared with as many days of the quarter before
@@ -87,7 +91,7 @@ class Quarter:
         label = figure.label_for("quarter")
         if self.is_complete:
             return label
-        return label.replace("by quarter end", "to date").replace("at quarter end", "to date")
+        return _AT_QUARTER_END.sub("to date", label)
 
 
 def quarters() -> list[Quarter]:

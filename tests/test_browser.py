@@ -230,6 +230,17 @@ def assert_charts_readable(page, root: str = '[data-testid="stMain"]') -> None:
     assert not problems, "\n".join(problems)
 
 
+# A card's label that does not fit is cut short with an ellipsis: the reader sees half a name.
+_CLIPPED_CARD_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+    .filter(label => [label, ...label.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(label => label.innerText.trim())"""
+
+
+def assert_card_labels_whole(page) -> None:
+    clipped = page.evaluate(_CLIPPED_CARD_LABELS)
+    assert not clipped, f"card labels cut short: {clipped}"
+
+
 def assert_server_quiet(server) -> None:
     assert not server.errors_logged(), "the server logged errors:\n" + "\n".join(server.errors_logged())
 
@@ -314,6 +325,7 @@ def test_every_page_renders_with_its_charts(servers, databases, tab, tmp_path, p
             wait_for_charts(page, charts)
         assert chart_count(page) == charts
         assert_charts_readable(page)
+        assert_card_labels_whole(page)
         for table in page.locator('[data-testid="stDataFrame"]').all():
             if table.is_visible():   # tables in closed expanders are drawn only when opened
                 expect(table.locator("canvas").first).to_be_attached()

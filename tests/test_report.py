@@ -205,7 +205,8 @@ def test_a_running_quarter_is_compared_with_as_many_days_and_says_to_date(big_de
     md = unescaped((tmp_path / "Incident review 2026 Q4.md").read_text())
     assert "the quarter is still running, so it is compared with as many days of the quarter before" in md
     assert "| Figure | 2026 Q4 to date | 2026 Q3, days 1–31 |" in md
-    assert "| Done to date |" in md and "quarter end" not in md
+    assert "| Done to date |" in md and "quarter end" not in md and "Q end" not in md
+    assert "| Strategic on target to date |" in md
     for sentence in summary_of(md):
         assert "–" not in sentence.replace("days 1–31", ""), f"a placeholder: {sentence}"
     with zipfile.ZipFile(tmp_path / "Incident review 2026 Q4.zip") as archive:
