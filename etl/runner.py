@@ -18,9 +18,10 @@ a test without a word. The data tests run after every model is built; see `run_d
 An incremental model keeps its rows between publishes in the parse cache (the database attached as
 `parsed`, a file beside the raw store). `incremental(seq, payload_md5) from issue_versions` says
 that its rows are made per key of the relation named after `from`, which the model reads; its SQL
-reads `{{this}}`, its kept rows, to leave out the keys already there. Each publish deletes the kept
-rows whose key that relation no longer has, adds those of new keys, and the build reads the rest as
-they are; see `_build_incremental`. A row must depend only on what its key names (a payload
+reads `{{this}}`, its kept rows, to leave out the keys already there, or reads `{{new}}`, the rows of
+that relation whose key has no kept rows. Each publish deletes the kept rows whose key that
+relation no longer has, adds those of new keys, and the build reads the rest as they are; see
+`_build_incremental`. A row must depend only on what its key names (a payload
 version, a summary), the model's SQL, the macros, the config tables the model names and the Python
 functions it may call (etl/similarity.py): those are its definition, and a change to it, or a full
 publish, builds the table anew.
@@ -47,7 +48,7 @@ CACHE = "parsed"
 HEADERS = ("materialize", "test")
 _HEADER = re.compile(r"--\s*([a-z_]+)\s*:\s*(.*)")
 _INCREMENTAL = re.compile(r"incremental\(\s*(\w+(?:\s*,\s*\w+)*)\s*\)\s+from\s+(\w+)")
-_CONSTANT = re.compile(r"\{\{(?!this\}\})(\w+)\}\}")
+_CONSTANT = re.compile(r"\{\{(?!(?:this|new)\}\})(\w+)\}\}")
 # The model a constant is read from: a model that names the constant is built after it.
 _CONSTANT_READS = {"as_of": "staging.stg_as_of"}
 _TEST = re.compile(r"(unique|not_null|accepted_values|relationships)\((.+)\)")
@@ -97,10 +98,10 @@ class Model:
         kind = kinds[0] if kinds else "table"
         if _INCREMENTAL.fullmatch(kind):
             kind = "incremental"
-            if "{{this}}" not in self.text:
+            if "{{this}}" not in self.text and "{{new}}" not in self.text:
                 raise ModelError(f"model {self.label}: an incremental model reads {{{{this}}}}, its kept rows, "
-                                 "to leave out the keys it already has")
-            if not re.search(rf"(?<![.\w]){self.keyed_by}\b", _code(self.text)):
+                                 "to leave out the keys it already has, or {{new}}, the rows of new keys")
+            if "{{new}}" not in self.text and not re.search(rf"(?<![.\w]){self.keyed_by}\b", _code(self.text)):
                 raise ModelError(f"model {self.label}: an incremental model reads the relation its keys are from, "
                                  f"{self.keyed_by}")
         if kind not in KINDS or len(kinds) > 1:
@@ -142,9 +143,11 @@ class Model:
     def kept(self) -> str:
         return f"{CACHE}.{self.name}"
 
-    def statement(self, constants: "Constants", this: str | None = None) -> str:
+    def statement(self, constants: "Constants", this: str | None = None, new: str | None = None) -> str:
+        """Without `this` and `new`, the statement that builds an incremental model anew."""
         body = _CONSTANT.sub(lambda m: constants[m.group(1)], self.text)
         if self.kind == "incremental":
+            body = body.replace("{{new}}", new or self.keyed_by)
             return body.replace("{{this}}", this or "(SELECT " + ", ".join(f"NULL AS {k}" for k in self.key)
                                 + " WHERE false)")
         if self.kind == "macro":  # written out in full in its file
@@ -173,6 +176,8 @@ def declared_models(models_dir: Path = MODELS_DIR) -> list[Model]:
             raise ModelError(f"model {model.label} reads {', '.join(missing)}, which no model defines")
         reads |= {m.relation for m in models.values() if m.is_temp and re.search(rf"(?<![.\w]){m.name}\b", code)}
         reads |= {_CONSTANT_READS[c] for c in _CONSTANT.findall(model.text) if c in _CONSTANT_READS}
+        if model.kind == "incremental" and model.keyed_by in models:
+            reads.add(model.keyed_by)   # read through {{new}}, which does not name it
         graph[model.relation] = reads - {model.relation}
     sorter = TopologicalSorter(graph)
     try:
@@ -316,7 +321,17 @@ def _build_incremental(con: duckdb.DuckDBPyConnection, model: Model, constants: 
         con.execute(f"DELETE FROM {model.kept} AS kept "
                     f"WHERE NOT EXISTS (SELECT 1 FROM {model.name}__keys AS k WHERE {matches})")
         con.execute(f"DROP TABLE {model.name}__keys")
-        con.execute(f"INSERT INTO {model.kept} BY NAME\n{model.statement(constants, this=model.kept)}")
+        new = None
+        if "{{new}}" in model.text:
+            # A table, not a subquery: joined to a table, the few new rows let DuckDB skip the rest
+            # of it (issue_documents reads only the new versions' payloads: 0.01 s against 0.26 s
+            # at 100,000 issues).
+            new = f"{model.name}__new"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS SELECT * FROM {model.keyed_by} "
+                        f"ANTI JOIN {model.kept} USING ({', '.join(key)})")
+        con.execute(f"INSERT INTO {model.kept} BY NAME\n{model.statement(constants, this=model.kept, new=new)}")
+        if new:
+            con.execute(f"DROP TABLE {new}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {model.name} AS SELECT * FROM {model.kept}")
 
 

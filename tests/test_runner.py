@@ -99,12 +99,19 @@ PARSED = ("-- materialize: incremental(id) from payloads\n"
           "from payloads as p anti join {{this}} using (id)")
 
 
+# The same rows from the runner's table of the new keys' rows instead.
+PARSED_FROM_NEW = ("-- materialize: incremental(id) from payloads\n"
+                   "select p.id, nextval('parsed.parses') as parse, p.id * (select factor from config.settings) as value\n"
+                   "from {{new}} as p")
+
+
 def kept(con):
     return con.execute("SELECT id, parse, value FROM parsed_rows ORDER BY id").fetchall()
 
 
-def test_an_incremental_model_makes_only_the_rows_of_new_keys_and_drops_the_gone(models, tmp_path):
-    write(models, "staging/parsed_rows", PARSED)
+@pytest.mark.parametrize("sql", [PARSED, PARSED_FROM_NEW], ids=["anti-joins its kept rows", "reads the new rows"])
+def test_an_incremental_model_makes_only_the_rows_of_new_keys_and_drops_the_gone(models, tmp_path, sql):
+    write(models, "staging/parsed_rows", sql)
     write(models, "marts/total", "select sum(value) as total from parsed_rows")
     cache = tmp_path / "cache.duckdb"
     con = incremental_connection(cache)
@@ -136,6 +143,13 @@ def test_an_incremental_model_is_built_anew_when_what_made_its_rows_changes(mode
     run_models(con, models)
     factor = 100 if change == "config" else 20
     assert kept(con) == [(0, 4, 0), (1, 5, factor), (2, 6, 2 * factor)]
+
+
+def test_a_model_of_new_rows_is_built_after_the_relation_its_keys_are_from(models):
+    # Alphabetically it would come first, and read a relation not yet made.
+    write(models, "staging/payload_rows", "-- materialize: temp view\nselect * from payloads")
+    write(models, "staging/parsed_rows", "-- materialize: incremental(id) from payload_rows\nselect id from {{new}}")
+    assert [m.name for m in declared_models(models)] == ["payload_rows", "parsed_rows"]
 
 
 def test_an_incremental_model_that_does_not_read_its_kept_rows_is_refused(models):

@@ -1,9 +1,10 @@
 -- materialize: incremental(seq, payload_md5) from issue_versions
 -- The latest live version of every issue (issue_versions), parsed once: reading the payloads is
 -- most of a build's cost, so a version parsed by an earlier publish is kept in the parse cache and
--- only new versions are read here. Everything the later models need is taken in this one pass:
--- the scalar fields, the lists (labels, components, links, changelog histories) typed, and the
--- configured custom fields. Typing the lists here is what makes the later unnesting cheap.
+-- only the payloads of new versions are read here. Everything the later models need is taken in
+-- this one pass: the scalar fields, the lists (labels, components, links, changelog histories)
+-- typed, and the configured custom fields. Typing the lists here is what makes the later
+-- unnesting cheap.
 select
     * exclude (payload),
     -- Which JSON types the payload, its fields and their labels are, for stg_issue_candidates to
@@ -34,7 +35,6 @@ select
     -- One JSON value per configured custom field, in config.field_sources order; SQL NULL where
     -- the issue does not have the field at all.
     json_extract(p.payload, {{field_paths}}) as field_values
-from issue_versions as v
-anti join {{this}} as kept using (seq, payload_md5)
+from {{new}} as v
 join issue_payloads as p using (seq)
 )
