@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The key a table's link shows: a Jira address's, or the explorer's incident or item (its last).
+_SHOWN_KEY = re.compile(r"(?:/browse/|[?&]incident=|&item=)([^/?#&]+)$")
 
 
 def sql(db: Path, text: str, params=None) -> list[tuple]:
@@ -49,3 +53,9 @@ def values(data) -> list:
     if "shape" in data:
         array = array.reshape([int(n) for n in str(data["shape"]).split(",")])
     return array.tolist()
+
+
+def shown_keys(rows, column: str = "url") -> list[str]:
+    """The issue key each row's link shows, as the browser shows it: a table sends the browser only
+    the columns it shows, so a key is read off its link."""
+    return [unquote(_SHOWN_KEY.search(url)[1]) for url in rows[column]]

@@ -151,7 +151,8 @@ def table(rows: pd.DataFrame, columns: dict) -> None:
         width = max(Width.SUMMARY_AT_LEAST, (Width.PANE - others) // len(summaries))
         columns = columns | {c: columns[c] | {"width": width} for c in summaries}
     shares = [c for c, config in columns.items() if config.get("type_config", {}).get("format") == "percent"]
-    data = rows
+    # column_order only hides the others: they would still be sent to the browser.
+    data = rows = rows[[c for c in columns if c in rows.columns]]
     if shares:
         # Styler display values keep the column numeric, so it still sorts by the share.
         columns = columns | {c: columns[c] | {"type_config": columns[c]["type_config"] | {"format": None}}
