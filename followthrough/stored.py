@@ -90,7 +90,8 @@ def default_calls(run: Callable[[str, dict], pd.DataFrame]) -> list[Call]:
         # Owners and teams
         ("targets_postmortem_gaps", {"limit": ROW_LIMIT, **now}),
         # Incident explorer: every status, no search text.
-        ("explorer_search", {"text": "", "status": EXPLORER_STATUS, "limit": None, **now}),
+        ("explorer_picker", {"text": "", "status": EXPLORER_STATUS, **now}),
+        ("explorer_search", {"text": "", "status": EXPLORER_STATUS, "limit": ROW_LIMIT, **now}),
     ]
     # The aging chart's first bucket is the one whose items are listed first.
     aging = run("stalls_aging", now)

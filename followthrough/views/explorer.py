@@ -23,9 +23,9 @@ SCOPES = {"selection": "The sidebar's period and filters", "all": "All incidents
 
 
 def search(filters: Filters) -> pd.DataFrame:
-    """The search box and every incident it finds (the table shows the first ROW_LIMIT, the picker
-    below offers them all), in the sidebar's selection or among all incidents. The search is kept in
-    the URL as ?q=, the scope as ?in=all."""
+    """The search box, and the incidents it finds in the sidebar's selection or among all incidents:
+    the table shows the first ROW_LIMIT, the picker below offers them all (returned here, newest
+    first: issue_key, has_action_items). The search is kept in the URL as ?q=, the scope as ?in=all."""
     if "explorer_text" not in st.session_state:
         st.session_state.explorer_text = st.query_params.get("q", "")
         st.session_state.explorer_scope = "all" if st.query_params.get("in") == "all" else "selection"
@@ -39,18 +39,19 @@ def search(filters: Filters) -> pd.DataFrame:
     _keep_in_url("q", text.strip())
     _keep_in_url("in", "all" if scope == "all" else "")
     within = filters if scope == "selection" else everything(filters)
-    rows = query("explorer_search", **within.params(), text=text.strip(), status=status, limit=None)
-    if rows.empty:
+    search = {**within.params(), "text": text.strip(), "status": status}
+    found = query("explorer_picker", **search)
+    if found.empty:
         st.info("No incident matches. Clear the search, choose another status, look in all incidents, or "
                 "widen the period and filters in the sidebar.")
-        return rows
-    capped_table(rows.head(ROW_LIMIT), incident_columns(
+        return found
+    capped_table(query("explorer_search", **search, limit=ROW_LIMIT), incident_columns(
         days_to_resolve=DAYS_TO_RESOLVE,
         action_items=st.column_config.NumberColumn("Action items", width=Width.SHORT),
         open_action_items=st.column_config.NumberColumn("Open items", help="Open at the as-of time.",
                                                         width=Width.SHORT),
     ), what="matching incidents", order="newest first; the picker below offers every one")
-    return rows
+    return found
 
 
 def everything(filters: Filters) -> Filters:
@@ -77,7 +78,7 @@ def incident(found: pd.DataFrame, filters: Filters) -> str | None:
         return None
     # The newest incident is often still being worked on and has nothing filed yet; the newest with
     # action items shows what the page is for.
-    with_items = found.loc[found["action_items"] > 0, "issue_key"].tolist()
+    with_items = found.loc[found["has_action_items"], "issue_key"].tolist()
     if st.session_state.get("explorer_incident") not in keys:
         st.session_state.explorer_incident = linked if linked in keys else (with_items or keys)[0]
     key = st.selectbox("Incident to look at", keys, key="explorer_incident", help="Any of the incidents found above.")
