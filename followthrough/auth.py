@@ -43,7 +43,10 @@ def sign_in_configured() -> bool:
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
 
 
-def access_rules() -> AccessRules:
+def access_rules() -> AccessRules | None:
+    """The published allow-list; None when the published file holds none."""
+    if not query("access_rules_published").iloc[0]["published"]:
+        return None
     rows = query("access_rules")
     values = {kind: frozenset(rows.loc[rows["kind"] == kind, "value"].dropna().str.strip().str.lower())
               for kind in ("email", "domain")}
@@ -63,6 +66,8 @@ def gate() -> bool:
     try:
         rules = access_rules()
     except (NoDatabase, QueryFailed):
+        rules = None
+    if rules is None:
         return _refuse("No one can be let in yet: no published data holds an allow-list. " + HOW_TO_ALLOW)
     if not (rules.emails or rules.domains):
         return _refuse("No one is let in: the allow-list is empty. " + HOW_TO_ALLOW)

@@ -1,4 +1,8 @@
 """Who the allow-list lets in, case by case; tests/test_signin.py signs in for real."""
+import logging
+import shutil
+
+import duckdb
 import pytest
 
 from followthrough.auth import AccessRules, access_rules
@@ -38,3 +42,14 @@ def test_the_dashboard_reads_the_published_allow_list(demo_db, dashboard_on, tmp
     dashboard_on(with_access_rules(demo_db, tmp_path / "followthrough.duckdb", [
         ("email", " Carol@Partner.org "), ("domain", "Example.COM"), ("domain", None), ("team", "ops")]))
     assert access_rules() == RULES
+
+
+def test_a_file_published_before_allow_lists_holds_none_and_logs_no_failure(demo_db, dashboard_on, tmp_path, caplog):
+    older = tmp_path / "followthrough.duckdb"
+    shutil.copy(demo_db, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("DROP TABLE IF EXISTS config.access_rules")
+    dashboard_on(older)
+    with caplog.at_level(logging.WARNING):
+        assert access_rules() is None
+    assert not caplog.records
