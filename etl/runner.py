@@ -98,10 +98,11 @@ class Model:
         kind = kinds[0] if kinds else "table"
         if _INCREMENTAL.fullmatch(kind):
             kind = "incremental"
-            if "{{this}}" not in self.text and "{{new}}" not in self.text:
+            code = _code(self.text)
+            if "{{this}}" not in code and "{{new}}" not in code:
                 raise ModelError(f"model {self.label}: an incremental model reads {{{{this}}}}, its kept rows, "
                                  "to leave out the keys it already has, or {{new}}, the rows of new keys")
-            if "{{new}}" not in self.text and not re.search(rf"(?<![.\w]){self.keyed_by}\b", _code(self.text)):
+            if "{{new}}" not in code and not re.search(rf"(?<![.\w]){self.keyed_by}\b", code):
                 raise ModelError(f"model {self.label}: an incremental model reads the relation its keys are from, "
                                  f"{self.keyed_by}")
         if kind not in KINDS or len(kinds) > 1:
@@ -291,7 +292,9 @@ def _definition(con: duckdb.DuckDBPyConnection, model: Model, models: list[Model
         digest.update(repr(con.execute(f"SELECT list(t::VARCHAR ORDER BY t::VARCHAR) FROM config.{table} AS t")
                            .fetchall()).encode())
     for other in models:
-        if other.relation in definitions and re.search(rf"(?<![.\w]){other.name}\b", code):
+        # Read through {{new}}, the relation its keys are from is not named in its code.
+        read = re.search(rf"(?<![.\w]){other.name}\b", code) or other.relation == model.keyed_by
+        if other.relation in definitions and read:
             digest.update(definitions[other.relation].encode())
     return digest.hexdigest()
 

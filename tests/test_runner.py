@@ -145,6 +145,19 @@ def test_an_incremental_model_is_built_anew_when_what_made_its_rows_changes(mode
     assert kept(con) == [(0, 4, 0), (1, 5, factor), (2, 6, 2 * factor)]
 
 
+def test_a_model_of_new_rows_is_built_anew_when_the_model_its_keys_are_from_is(models, tmp_path):
+    write(models, "staging/parsed_rows", PARSED)
+    write(models, "staging/derived_rows", "-- materialize: incremental(id) from parsed_rows\n"
+                                          "select id, nextval('parsed.parses') as parse from {{new}}")
+    con = incremental_connection(tmp_path / "cache.duckdb")
+    run_models(con, models)
+    derived = "SELECT parse FROM derived_rows ORDER BY id"
+    assert con.execute(derived).fetchall() == [(4,), (5,), (6,)]
+    write(models, "staging/parsed_rows", PARSED.replace("as value", "* 2 as value"))
+    run_models(con, models)
+    assert con.execute(derived).fetchall() == [(10,), (11,), (12,)]
+
+
 def test_a_model_of_new_rows_is_built_after_the_relation_its_keys_are_from(models):
     # Alphabetically it would come first, and read a relation not yet made.
     write(models, "staging/payload_rows", "-- materialize: temp view\nselect * from payloads")
