@@ -1,5 +1,5 @@
 """`python -m bench`: the scale benchmark. Prints a Markdown report and writes docs/benchmarks.md
-(bench/out/benchmarks.md while the stored results lack a part).
+(bench/out/benchmarks.md while the stored results lack what a full run measures).
 
     python -m bench                                  # everything, 10,000 / 100,000 / 1,000,000 issues
     python -m bench --sizes 10000,100000 --parts publish,pandas
@@ -84,19 +84,30 @@ def main(argv: list[str] | None = None) -> int:
         written.write_text(report)
         print(f"\nwrote {written.relative_to(ROOT)}", file=sys.stderr)
         if written != DOC:
-            print(f"{DOC.relative_to(ROOT)} was left as it was: the stored results hold no "
+            print(f"{DOC.relative_to(ROOT)} was left as it was: the stored results lack "
                   f"{', '.join(missing_parts(results))} (bench/out/ is not kept in git, so a new checkout "
-                  "starts without the earlier runs); run those parts too to rewrite it", file=sys.stderr)
+                  "starts without the earlier runs); measure those too to rewrite it", file=sys.stderr)
     return 0
 
 
 def missing_parts(results: dict) -> list[str]:
-    return [part for part in PARTS if not results.get(part)]
+    """What a full run measures that the stored results lack: each part at its default sizes, the
+    dashboard at any size."""
+    sizes = {"publish": DEFAULT_SIZES, "pandas": DEFAULT_SIZES,
+             "sync": [s for s in DEFAULT_SIZES if s <= SYNC_DEFAULT_MAX]}
+    missing = []
+    for part in PARTS:
+        have = {int(k) for k in results.get(part, {})}
+        if part not in sizes:
+            missing += [] if have else [part]
+        else:
+            missing += [f"{part} at {size:,}" for size in sizes[part] if size not in have]
+    return missing
 
 
 def report_path(results: dict):
-    """docs/benchmarks.md once the stored results hold every part; before that bench/out/, so a
-    partial run on a new checkout cannot replace the measured report with a part of one."""
+    """docs/benchmarks.md once the stored results hold what a full run measures; before that
+    bench/out/, so a partial run on a new checkout cannot replace the report with a part of one."""
     return OUT_REPORT if missing_parts(results) else DOC
 
 
