@@ -24,6 +24,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -123,7 +124,7 @@ class FakeJira:
         self._generation = 0
         self._sorted: tuple[int, list[_Issue]] = (-1, [])
         self._matches: dict[tuple, list[_Issue]] = {}
-        self._faults: list[tuple[re.Pattern, deque]] = []
+        self._faults: list[tuple[re.Pattern, Callable[[dict], bool] | None, deque]] = []
         self._held: re.Pattern | None = None
         self._released = threading.Event()
         self._history_ids = iter(range(900_000_000, 10**10))
@@ -184,10 +185,11 @@ class FakeJira:
         with self._lock:
             self._generation += 1
 
-    def fail(self, path_pattern: str, *faults: Fault) -> None:
-        """Answer the next requests whose path matches with these faults, in order."""
+    def fail(self, path_pattern: str, *faults: Fault, when: Callable[[dict], bool] | None = None) -> None:
+        """Answer the next requests whose path matches, and whose arguments `when` accepts if given,
+        with these faults, in order."""
         with self._lock:
-            self._faults.append((re.compile(path_pattern), deque(faults)))
+            self._faults.append((re.compile(path_pattern), when, deque(faults)))
 
     def heal(self) -> None:
         """Drop the faults not yet answered."""
@@ -231,7 +233,8 @@ class FakeJira:
         args = json.loads(raw) if method == "POST" and raw else dict(parse_qsl(query))
         with self._lock:
             self.requests.append(Request(method, path, args, authorization, time.monotonic()))
-            fault = next((queue.popleft() for pattern, queue in self._faults if queue and pattern.search(path)), None)
+            fault = next((queue.popleft() for pattern, when, queue in self._faults
+                          if queue and pattern.search(path) and (when is None or when(args))), None)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -380,15 +383,25 @@ class FakeJira:
                 self._matches[key] = found[::-1] if newest_first else found
             return self._matches[key]
 
+    @staticmethod
+    def page_offset(args: dict) -> int:
+        """Where in its listing a Cloud search starts: 0 without a token, else the token's offset."""
+        token = args.get("nextPageToken")
+        return _unpacked(token)[1] if token else 0
+
     def _token(self, signature: str, offset: int) -> str:
         return base64.urlsafe_b64encode(json.dumps([signature, offset, self._generation]).encode()).decode()
 
     def _read_token(self, token: str, signature: str) -> int | None:
         try:
-            seen, offset, generation = json.loads(base64.urlsafe_b64decode(token.encode()))
+            seen, offset, generation = _unpacked(token)
         except ValueError:
             return None
         return offset if seen == signature and generation == self._generation else None
+
+
+def _unpacked(token: str) -> list:
+    return json.loads(base64.urlsafe_b64decode(token.encode()))
 
 
 class _Server(ThreadingHTTPServer):
