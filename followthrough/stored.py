@@ -15,9 +15,11 @@ stored view.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -35,8 +37,15 @@ Call = tuple[str, dict]
 
 
 def key(name: str, params: dict) -> str:
-    """One text per query and parameters, the same whichever side builds it."""
-    return json.dumps([name, params], sort_keys=True, default=_plain, separators=(",", ":"))
+    """One text per query, its SQL and its parameters, the same whichever side builds it. With the
+    SQL in it, a dashboard upgraded before the next publish computes a query whose SQL changed
+    instead of serving what the old SQL gave."""
+    return json.dumps([name, _sql_digest(name), params], sort_keys=True, default=_plain, separators=(",", ":"))
+
+
+@lru_cache(maxsize=None)
+def _sql_digest(name: str) -> str:
+    return hashlib.md5(sql(name).encode()).hexdigest()
 
 
 def _plain(value):
