@@ -11,6 +11,7 @@ import streamlit as st
 from followthrough import auth
 from followthrough.db import NoDatabase, QueryFailed
 from followthrough.filters import sidebar_filters
+from followthrough.views.build_check import warn_if_outdated
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 # An emoji, which the browser draws itself: a :material/...: page icon is fetched from Google's font
@@ -36,6 +37,7 @@ page = st.navigation(PAGES)
 try:
     st.session_state["filters"] = sidebar_filters()
     auth.sign_out_button()
+    warn_if_outdated()
     page.run()
 except NoDatabase as exc:
     st.title("Followthrough")

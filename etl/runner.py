@@ -40,6 +40,7 @@ import duckdb
 
 from etl import similarity
 from etl.errors import UserError
+from followthrough import build_version
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 SCHEMAS = ("staging", "marts")
@@ -211,6 +212,7 @@ class Constants:
     build's as-of time (staging.stg_as_of) as a timestamp literal, so that a macro choosing between
     the states stored for it and those computed for another moment is decided when DuckDB plans
     the query; compared with a subquery, the branch not taken still read every item.
+    build_version: which version of the code built the file (followthrough/build_version.py).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -236,6 +238,9 @@ class Constants:
     def _as_of(self) -> str:
         (as_of,) = self._con.execute("SELECT as_of FROM staging.stg_as_of").fetchall()[0]
         return f"TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S.%f}'"
+
+    def _build_version(self) -> str:
+        return _literal(build_version.fingerprint())
 
     def _risk_pattern(self) -> str:
         (section,) = self._con.execute("SELECT risk_section FROM config.settings").fetchall()[0]

@@ -9,6 +9,7 @@ import duckdb
 
 from etl.errors import UserError
 from etl.rawstore import KEEP_SITES_APART, RawStore
+from followthrough import build_version
 
 QUARANTINE_SHOWN = 20
 
@@ -41,6 +42,8 @@ def _print_published(published: Path) -> str:
         _say(f"  built {built_at:%Y-%m-%d %H:%M} UTC, figures as of {as_of:%Y-%m-%d %H:%M} UTC"
               + (" (demo data)" if is_demo else ""))
         _say(f"  from: {'; '.join(sources or []) or 'no loads'}")
+        if not build_version.is_current(_build_version(con)):
+            _say(f"  {build_version.OUTDATED}")
         _say(f"  {issues:,} issues: {incidents:,} incidents, {items:,} action items")
         gaps = con.execute("SELECT problem, value, issues FROM marts.mapping_gaps ORDER BY problem, value").fetchall()
         for problem, value, count in gaps:
@@ -56,6 +59,14 @@ def _print_published(published: Path) -> str:
     finally:
         con.close()
     return site
+
+
+def _build_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """None for a file published before the version was recorded."""
+    try:
+        return con.execute("SELECT build_version FROM marts.build_info").fetchall()[0][0]
+    except duckdb.BinderException:
+        return None
 
 
 def _site(con: duckdb.DuckDBPyConnection, published: Path) -> str:

@@ -10,5 +10,7 @@ select
     (select count(*) from marts.issues) as issues,
     (select count(*) from marts.incidents) as incidents,
     (select count(*) from marts.action_items) as action_items,
-    (select count(*) from marts.quarantine) as quarantined
+    (select count(*) from marts.quarantine) as quarantined,
+    -- Which version of the code built this file: a digest of the models (followthrough/build_version.py).
+    {{build_version}} as build_version
 from staging.stg_as_of as a
