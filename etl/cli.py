@@ -39,6 +39,11 @@ def _run(args) -> int:
         return _fail("interrupted; nothing was published", code=130)
     except duckdb.OutOfMemoryException:
         return _fail(_out_of_memory())
+    except BrokenPipeError:
+        # What reads the output went away (`status | head`): stop quietly, as other tools do, with
+        # the code of a process SIGPIPE ended. Not "could not write": the disk is not the problem.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
     except (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, OSError) as exc:
         return _fail(_cannot_write(exc))
 

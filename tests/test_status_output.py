@@ -4,8 +4,13 @@ terminal, move the cursor or hide a line."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
@@ -23,3 +28,17 @@ def test_status_strips_control_sequences_from_payload_text(workspace, etl, tmp_p
     assert "key is not an issue key" in out
     assert not CONTROL.search(out), repr(out)
     assert "[2J" not in out and "OPS-1" in out and "hidden" in out
+
+
+def test_status_into_a_closed_pipe_stops_quietly(demo_db, tmp_path):
+    # As `status | head -1` once head has gone: every write meets a pipe no one reads.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "etl", "status"], stdout=write, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, timeout=120,
+                              env={**os.environ, "FOLLOWTHROUGH_DB": str(demo_db),
+                                   "FOLLOWTHROUGH_WAREHOUSE": str(tmp_path / "none.duckdb")})
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")
