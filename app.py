@@ -36,7 +36,7 @@ if not auth.gate():
 page = st.navigation(PAGES)
 try:
     st.session_state["filters"] = sidebar_filters()
-    auth.sign_out_button()
+    auth.signed_in_sidebar()
     warn_if_outdated()
     page.run()
 except NoDatabase as exc:

@@ -7,6 +7,7 @@ published file lets in the same people. Anything unclear lets no one in.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -16,6 +17,22 @@ from followthrough.db import NoDatabase, QueryFailed, query
 from followthrough.text import plain
 
 log = logging.getLogger(__name__)
+
+# Streamlit sends a visitor back to "/" after signing in, so a shared link (a quarter, an incident)
+# opened before signing in was lost. The browser keeps where they were going, in the tab's
+# sessionStorage, which lasts through the round trip to the provider, and goes back there once let
+# in: the same origin only, and once. Both scripts are constants; nothing from a visitor is in them.
+_RETURN_TO = json.dumps("followthrough.return_to")
+_REMEMBER_WHERE = f"<script>sessionStorage.setItem({_RETURN_TO}, location.pathname + location.search)</script>"
+_GO_BACK = f"""<script>
+const saved = sessionStorage.getItem({_RETURN_TO});
+if (saved !== null) {{
+    sessionStorage.removeItem({_RETURN_TO});
+    const target = new URL(saved, location.origin);
+    if (target.origin === location.origin && target.pathname + target.search !== location.pathname + location.search)
+        location.replace(target.href);
+}}
+</script>"""
 
 HOW_TO_ALLOW = ("List who may see it under `[access]` in the Followthrough configuration file (`emails = [...]`, "
                 "`domains = [...]`), then run `python -m etl publish`.")
@@ -62,6 +79,7 @@ def gate() -> bool:
         st.title("Followthrough")
         if st.button("Sign in", type="primary"):
             st.login()
+        st.html(_REMEMBER_WHERE, unsafe_allow_javascript=True)
         return False
     try:
         rules = access_rules()
@@ -78,12 +96,14 @@ def gate() -> bool:
     return True
 
 
-def sign_out_button() -> None:
-    """In the sidebar, for a visitor who was let in."""
+def signed_in_sidebar() -> None:
+    """For a visitor who was let in: who they are and a way to sign out, and back to the page they
+    asked for before signing in."""
     if sign_in_configured():
         st.sidebar.caption(plain(st.user.get("email")))
         if st.sidebar.button("Sign out"):
             st.logout()
+        st.sidebar.html(_GO_BACK, unsafe_allow_javascript=True)
 
 
 def _refuse(message: str) -> bool:

@@ -15,6 +15,7 @@ import tomllib
 from contextlib import ExitStack
 from secrets import token_urlsafe
 from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
 import pytest
@@ -207,6 +208,25 @@ def test_a_listed_user_signs_in_sees_the_dashboard_and_signs_out(sites, visit, w
     v.assert_shows_nothing_of_the_data([])
     v.open("/", "Followthrough")   # signed out for good, not only on the page that was open
     assert v.main_buttons() == ["Sign in"]
+    v.assert_no_secrets_and_nothing_outside()
+    assert not sites.listed.server.errors_logged(), sites.listed.server.errors_logged()
+
+
+def test_a_shared_link_opened_before_signing_in_opens_once_signed_in(sites, visit):
+    # Streamlit itself returns every sign-in to "/".
+    key = sites.incident_keys[3]
+    link = f"/explorer?incident={key}&from=2025-01-01&to=2025-12-31"
+    v = visit(sites.listed)
+    v.open(link, "Followthrough")
+    v.sign_in(USERS["address"], lands_on="Incident explorer")
+    assert v.page.url.startswith(sites.listed.server.url + "/explorer?")
+    assert {"incident": key, "from": "2025-01-01", "to": "2025-12-31"}.items() <= dict(
+        parse_qsl(urlsplit(v.page.url).query)).items()
+    expect(v.page.locator('[data-testid="stMain"]')).to_contain_text(key, timeout=PAGE_MS)
+
+    # Once: the next visit to "/" stays there.
+    v.open("/", "Overview")
+    assert urlsplit(v.page.url).path == "/"
     v.assert_no_secrets_and_nothing_outside()
     assert not sites.listed.server.errors_logged(), sites.listed.server.errors_logged()
 
