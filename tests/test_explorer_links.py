@@ -98,3 +98,13 @@ def test_the_search_covers_every_incident_when_asked(demo_db, dashboard_on):
     assert at.query_params["in"] == "all"
     again = open_page("explorer", **{"in": "all"})
     assert len(again.selectbox(key="explorer_incident").options) == every
+
+
+def test_an_address_part_is_quoted_only_where_quoting_changes_it():
+    from urllib.parse import quote
+
+    import pandas as pd
+
+    from followthrough.views import _quoted
+    values = pd.Series(["OPS-12", "A B-1", "É-2", "a/b?c&d", "x.y_z~-1", "%41"], dtype="str")
+    assert _quoted(values).tolist() == [quote(v, safe="") for v in values]

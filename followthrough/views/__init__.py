@@ -65,17 +65,31 @@ def explorer_url(incident: str, item: str | None = None) -> str:
 
 def _to_explorer(urls: pd.Series) -> pd.Series:
     """Jira addresses as explorer addresses: an incident opens itself, an action item the incident it
-    was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link."""
-    keys = urls.map(lambda u: m[1] if isinstance(u, str) and (m := _JIRA_KEY.search(u)) else None)
-    wanted = sorted({k for k in keys if k})
-    if not wanted:
+    was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link.
+    Column-wise: row by row it was a quarter of a warm Quarterly review at 1,000,000 issues
+    (12,000 stalled items)."""
+    keys = urls.astype("str").str.extract(_JIRA_KEY, expand=False)
+    wanted = keys.dropna().unique()
+    if not len(wanted):
         return urls
     # One text, not a list: the query cache hashes a list item by item in Python, which was a sixth
     # of a warm Quarterly review at 1,000,000 issues (12,000 keys).
-    opens = {k: i for k, i in query("explorer_opens", keys="\n".join(wanted)).itertuples(index=False)
-             if pd.notna(i)}
-    return pd.Series([explorer_url(opens[k], None if opens[k] == k else k) if k in opens else u
-                      for k, u in zip(keys, urls)], index=urls.index, dtype=object)
+    opens = query("explorer_opens", keys="\n".join(wanted)).dropna()
+    incidents = keys.map(pd.Series(opens.iloc[:, 1].to_numpy(), index=opens.iloc[:, 0].to_numpy())).astype("str")
+    opened = incidents.notna()
+    if not opened.any():
+        return urls
+    links = EXPLORER + "?incident=" + _quoted(incidents[opened])
+    links = links.where(incidents[opened] == keys[opened], links + "&item=" + _quoted(keys[opened]))
+    return urls.astype(object).mask(opened, links)
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    """quote(v, safe=""), applied only where it changes something: Jira keys need no quoting."""
+    odd = ~values.str.fullmatch(r"[A-Za-z0-9_.~-]+")
+    if not odd.any():
+        return values
+    return values.mask(odd, values[odd].map(lambda v: quote(v, safe="")))
 
 
 def action_item_columns(period: str) -> dict:
@@ -131,11 +145,13 @@ def chart(fig) -> None:
 
 def cached_figure(build):
     """For a function that builds a figure from data alone. Plotly Express spends some 40 ms on
-    each figure at every rerun, most of a page whose queries are cached; the figure's JSON, cached
-    by the builder's arguments, is all st.plotly_chart and the HTML report need. Streamlit keys the
+    each figure at every rerun, most of a page whose queries are cached. The figure itself is
+    cached, not its JSON: st.plotly_chart validated a dict anew at every rerun, building a Figure
+    and its template again (30 ms a Quarterly review), while it only copies a Figure. A resource,
+    because a cached result is unpickled at every use, which validates it too; it is shared and
+    never changed: st.plotly_chart and plotly.io copy it before they touch it. Streamlit keys the
     cache by the wrapped builder's name and source, so builders never share entries."""
-    return st.cache_data(show_spinner=False, max_entries=256)(
-        functools.wraps(build)(lambda *args: build(*args).to_plotly_json()))
+    return st.cache_resource(show_spinner=False, max_entries=256)(functools.wraps(build)(lambda *args: build(*args)))
 
 
 def table(rows: pd.DataFrame, columns: dict) -> None:
