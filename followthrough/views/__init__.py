@@ -59,10 +59,6 @@ def issue_link(label: str = "Issue", help: str | None = None, *, to_jira: bool =
                                        help=help, width=Width.KEY)
 
 
-def explorer_url(incident: str, item: str | None = None) -> str:
-    return f"{EXPLORER}?incident={quote(incident, safe='')}" + (f"&item={quote(item, safe='')}" if item else "")
-
-
 def _to_explorer(urls: pd.Series) -> pd.Series:
     """Jira addresses as explorer addresses: an incident opens itself, an action item the incident it
     was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link.
@@ -74,8 +70,8 @@ def _to_explorer(urls: pd.Series) -> pd.Series:
         return urls
     # One text, not a list: the query cache hashes a list item by item in Python, which was a sixth
     # of a warm Quarterly review at 1,000,000 issues (12,000 keys).
-    opens = query("explorer_opens", keys="\n".join(wanted)).dropna()
-    incidents = keys.map(pd.Series(opens.iloc[:, 1].to_numpy(), index=opens.iloc[:, 0].to_numpy())).astype("str")
+    opens = query("explorer_opens", keys="\n".join(wanted)).dropna().set_index("issue_key")["incident_key"]
+    incidents = keys.map(opens).astype("str")
     opened = incidents.notna()
     if not opened.any():
         return urls
