@@ -43,6 +43,9 @@ PUBLISH_1M_GOAL_S = 60.0
 SPEEDUP_GOAL = 3.0                  # issue 16: the full publish at least 3 times the notebook's speed
 INCREMENTAL_RATIO_GOAL = 0.25       # a publish after a sync that changed 1 % of the issues, over a full one
 MEMORY_RATIO_GOAL = 0.5
+# Issue 16 sets the sync's goal at 100,000 issues; smaller syncs are shown beside it, where a
+# run's fixed start (planning the slices, the first pages) weighs more.
+SYNC_GOAL_SIZE = 100_000
 SYNC_SPEEDUP_GOAL = 4.0             # the sync's rate over the one-request-at-a-time download's
 NOTES_BEGIN = "<!-- notes: kept when the benchmark rewrites this file -->"
 NOTES_END = "<!-- end of notes -->"
@@ -432,9 +435,10 @@ def _goals(publish, pandas, sync, dashboard, sync_gap) -> list[str]:
     if sync:
         ratios = {s: r["sync"]["rate"] / r["download"]["rate"] for s, r in sync.items() if r.get("latency_ms")}
         if ratios:
-            met = all(r >= SYNC_SPEEDUP_GOAL for r in ratios.values())
-            lines.append(f"- Sync at least {SYNC_SPEEDUP_GOAL:.0f}× the rate of the one-request-at-a-time download "
-                         f"at a round trip per request (issue 16): {_verdict(met)} ("
+            at_goal = [r for s, r in ratios.items() if s >= SYNC_GOAL_SIZE]
+            verdict = _verdict(all(r >= SYNC_SPEEDUP_GOAL for r in at_goal)) if at_goal else "not measured"
+            lines.append(f"- Sync of {SYNC_GOAL_SIZE:,} issues at least {SYNC_SPEEDUP_GOAL:.0f}× the rate of the "
+                         f"one-request-at-a-time download at a round trip per request (issue 16): {verdict} ("
                          + ", ".join(f"{r:.2f}× at {s:,}" for s, r in sorted(ratios.items())) + ").")
             peaks = [(s, sync[s]["sync"]["peak_mb"]) for s in sorted(ratios)]
             if len(peaks) > 1:
