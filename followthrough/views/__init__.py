@@ -7,7 +7,6 @@ there), and every chart gets the same toolbar.
 """
 from __future__ import annotations
 
-import functools
 import html
 import re
 from urllib.parse import quote
@@ -146,8 +145,8 @@ def cached_figure(build):
     and its template again (30 ms a Quarterly review), while it only copies a Figure. A resource,
     because a cached result is unpickled at every use, which validates it too; it is shared and
     never changed: st.plotly_chart and plotly.io copy it before they touch it. Streamlit keys the
-    cache by the wrapped builder's name and source, so builders never share entries."""
-    return st.cache_resource(show_spinner=False, max_entries=256)(functools.wraps(build)(lambda *args: build(*args)))
+    cache by the builder's name and source, so builders never share entries."""
+    return st.cache_resource(show_spinner=False, max_entries=256)(build)
 
 
 def table(rows: pd.DataFrame, columns: dict) -> None:
