@@ -66,10 +66,10 @@ classes as (
 own_dimensions as (
     select
         issue_id,
-        max(value) filter (where attribute = 'service') as service,
-        max(value) filter (where attribute = 'team') as team
-    from (select * from staging.stg_issue_attributes
-          qualify row_number() over (partition by issue_id, attribute order by position) = 1)
+        arg_min(value, position) filter (where attribute = 'service') as service,
+        arg_min(value, position) filter (where attribute = 'team') as team
+    from staging.stg_issue_attributes
+    where attribute in ('service', 'team')
     group by all
 ),
 
@@ -123,24 +123,33 @@ movement as (
     group by all
 ),
 
--- Incidents per service counted cumulatively, so "incidents while the item was open" is a
--- difference of two as-of lookups instead of a join of every item with every incident.
-incident_counts as (
-    select service, created_at,
-           count(*) over (partition by service order by created_at
-                          range between unbounded preceding and current row) as incidents_so_far
+-- Incidents and each item's opening and end in one stream per service, so "incidents while the
+-- item was open" is the running count of incidents at its end less that at its opening, found in
+-- one sort instead of a join of every item with every incident. At the same instant an incident
+-- sorts first: it counts as already there.
+service_events as (
+    select service, created_at as happened_at, 1 as incident, null::varchar as issue_id, null::boolean as is_end
     from incidents
     where service is not null
+    union all
+    select service, created_at, 0, issue_id, false from enriched where service is not null
+    union all
+    select service, coalesce(closed_at, as_of), 0, issue_id, true from enriched where service is not null
+),
+
+incidents_so_far as (
+    select issue_id, is_end,
+           count(*) filter (where incident = 1) over (partition by service order by happened_at, incident desc
+                                                       rows between unbounded preceding and current row) as incidents
+    from service_events
+    qualify incident = 0
 ),
 
 cost as (
-    select e.issue_id,
-           coalesce(at_end.incidents_so_far, 0) - coalesce(at_start.incidents_so_far, 0) as incidents_while_open
-    from enriched as e
-    asof left join incident_counts as at_start
-        on at_start.service = e.service and at_start.created_at <= e.created_at
-    asof left join incident_counts as at_end
-        on at_end.service = e.service and at_end.created_at <= coalesce(e.closed_at, e.as_of)
+    select issue_id,
+           max(incidents) filter (where is_end) - max(incidents) filter (where not is_end) as incidents_while_open
+    from incidents_so_far
+    group by all
 )
 
 select
