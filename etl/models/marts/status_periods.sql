@@ -24,11 +24,12 @@ transitions as (
         changed_at,
         from_string,
         to_string,
-        row_number() over (
-            partition by issue_id
-            order by changed_at, try_cast(history_id as bigint), history_id) as period_number
+        -- Numbered and ended in one pass over the same order: a second window sorted them again.
+        row_number() over w as period_number,
+        lead(changed_at) over w as next_changed_at
     from staging.stg_changelog_items
     where field = 'status' and changed_at is not null and changed_at <= (select as_of from as_of)
+    window w as (partition by issue_id order by changed_at, try_cast(history_id as bigint), history_id)
 ),
 
 periods as (
@@ -41,8 +42,7 @@ periods as (
 
     union all
 
-    select issue_id, period_number, to_string, changed_at,
-           lead(changed_at) over (partition by issue_id order by period_number)
+    select issue_id, period_number, to_string, changed_at, next_changed_at
     from transitions
 
     union all
