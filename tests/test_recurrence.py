@@ -104,6 +104,26 @@ def test_returns_on_the_same_service_alone_do_not_make_it_a_repeat_while_open(re
     assert got["OPS-2"][1:4] == ("same_service", False, True)
 
 
+def at(issue: dict, created: str) -> dict:
+    issue["fields"]["created"] = issue["fields"]["updated"] = created
+    return issue
+
+
+# service_pairs compares incidents within spans of time a window long (60 days here) and their
+# neighbours; 2026-01-07T00:00Z is where two spans meet.
+@pytest.mark.parametrize("later, returns_to_earlier", [
+    ("2026-03-07T23:00:00.000+0000", True),    # exactly the window after, in the next span
+    ("2026-03-07T23:01:00.000+0000", False),   # a minute past the window
+    ("2026-01-07T01:00:00.000+0000", True),    # two hours after, across the spans' edge
+])
+def test_the_window_holds_to_the_minute_across_the_edge_of_two_spans(returns, later, returns_to_earlier):
+    got = returns([at(incident(1, "Checkout latency spike", 1), "2026-01-06T23:00:00.000+0000"),
+                   at(incident(2, "Checkout promo codes rejected", 1), later)])
+    assert ("OPS-2" in got) is returns_to_earlier
+    if returns_to_earlier:
+        assert got["OPS-2"][:2] == ("OPS-1", "same_service")
+
+
 @pytest.mark.parametrize("service, a, b, alike", [
     ("price-adapter", "Price adapter elevated 5xx error rate",
      "Price adapter elevated 5xx error rate after feature flag rollout", True),
