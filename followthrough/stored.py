@@ -170,12 +170,14 @@ def store(con: duckdb.DuckDBPyConnection, workers: int = 2) -> int:
     for name, params in default_calls(run):
         relation(name, params)
     pending = [(name, params) for table, name, params in names.values() if table not in built]
-    database = con.execute("SELECT current_database()").fetchall()[0][0]
+    database, time_zone = con.execute("SELECT current_database(), current_setting('TimeZone')").fetchall()[0]
 
     def build_share(share: list[Call]) -> None:
-        # A cursor is a connection of its own: it starts in the default database, not in `USE build`.
+        # A cursor is a connection of its own: it starts in the default database, not in `USE build`,
+        # and in the machine's time zone, not the publish's UTC.
         with con.cursor() as cursor:
             cursor.execute(f'USE "{database}"')
+            cursor.execute("SET TimeZone = ?", [time_zone])
             for name, params in share:
                 build(cursor, name, params)
 
