@@ -125,10 +125,12 @@ def task_publish(warehouse: str, target: str, profile_dir: str | None = None, se
         result = publish_module.publish(cfg, store, target=Path(target), full=full)
         published = time.monotonic()
     seconds = time.monotonic() - started
-    # The keys an incremental model deletes against are its own statement, counted with the model.
+    # The tables an incremental model makes on the way (the relation its keys are from, read once;
+    # the keys it deletes against; its new rows) are its own statements, counted with the model.
     models: dict[str, float] = {}
     for name, spent in timed[0].timings.items():
-        name = names.get(name.removesuffix("__keys"), name) if name.endswith("__keys") else name
+        stem, _, suffix = name.rpartition("__")
+        name = names.get(stem, name) if stem and suffix in ("from", "keys", "new") else name
         models[name] = models.get(name, 0.0) + spent
     if timed[0]._pending:
         models["(other statements)"] = timed[0]._pending
