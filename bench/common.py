@@ -129,7 +129,7 @@ def _generator_fingerprint() -> str:
     digest = hashlib.md5()
     for path in sorted((ROOT / "etl" / "demo").glob("*.py")):
         digest.update(path.read_bytes())
-    for part in (rawstore.SCHEMA, inspect.getsource(rawstore.RawStore.add_issue_texts),
+    for part in (rawstore.SCHEMA, str(rawstore.ROW_GROUP_SIZE), inspect.getsource(rawstore.RawStore.add_issue_texts),
                  inspect.getsource(rawstore.RawStore._insert_incoming)):
         digest.update(part.encode())
     return digest.hexdigest()

@@ -103,9 +103,19 @@ _COMPARED = """
 KEEP_SITES_APART = "keep each site in its own data folder with FOLLOWTHROUGH_DB and FOLLOWTHROUGH_WAREHOUSE"
 
 EXCERPT_CHARS = 300
-# With it a sync's peak levelled off (522 MB at 100,000 issues, 547 MB at 200,000; 706 MB and growing
-# without); storing re-reads blocks the cap evicted, which cost a zero-latency sync some 5-10 %.
-SYNC_MEMORY_CAP = "256MB"
+# What DuckDB may cache while a sync stores: without a cap it keeps every block it writes. Measured
+# with bench/sync_bench.py's child at no latency, peak RSS at 10,000 and 100,000 issues: 434 and
+# 545 MB at 256MB, 417 and 426 MB at 128MB, which took no longer.
+SYNC_MEMORY_CAP = "128MB"
+# Small row groups because a sync appends in batches and checkpoints as it goes, and a checkpoint
+# merges the small groups each commit appended into full ones, holding a whole group's payloads in
+# memory, outside the cap above (COMMIT runs without it). With the default 122,880 rows that cost
+# doubled with every group (10 s per checkpoint at 100,000 issues). With 16,384 the checkpoints
+# were flat in time but held some 340 MB at once, so a sync's peak grew with its size until the
+# first groups filled: 437 MB at 10,000 issues, 825 MB at 100,000. With 4,096: 441 and 536 MB.
+# A full publish of 1,000,000 issues parses the payloads in groups four times as many: 84 s
+# against 81 s, four runs each alternated.
+ROW_GROUP_SIZE = 4096
 
 
 def make_folder(path: Path) -> None:
@@ -140,10 +150,7 @@ class RawStore:
         self.con.execute("SET TimeZone = 'UTC'")
         self._limit_memory()
         try:
-            # Small row groups because a sync appends in batches and checkpoints as it goes: with
-            # the default 122,880 rows each checkpoint rewrites the growing last group, so its cost
-            # doubled with every group (10 s per checkpoint at 100,000 issues); 16,384 keeps it flat.
-            self.con.execute("ATTACH ? AS raw " + ("(READ_ONLY)" if read_only else "(ROW_GROUP_SIZE 16384)"),
+            self.con.execute("ATTACH ? AS raw " + ("(READ_ONLY)" if read_only else f"(ROW_GROUP_SIZE {ROW_GROUP_SIZE})"),
                              [str(self.path)])
         except duckdb.Error as exc:
             self.con.close()
