@@ -9,8 +9,8 @@ import streamlit as st
 from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import CLASS_COLORS, CLASS_ORDER, count_ticks, duration_days, layout
-from followthrough.views import (ROW_LIMIT, STILL_OPEN_HOVER, Width, capped_table, chart, chart_text, issue_link,
-                                  nothing_to_show, table)
+from followthrough.views import (ROW_LIMIT, STILL_OPEN_HOVER, Width, cached_figure, capped_table, chart, chart_text,
+                                  issue_link, nothing_to_show, table)
 
 # More panels than this cannot be read side by side; the table under the chart lists every team.
 PANELS = 12
@@ -52,6 +52,7 @@ def time_to_close(filters: Filters) -> bool:
     return True
 
 
+@cached_figure
 def _curves(curve: pd.DataFrame):
     fig = px.line(curve.assign(grp=chart_text(curve["grp"])), x="days", y="still_open", color="grp",
                   line_shape="hv", custom_data=["at_risk"], color_discrete_map=CLASS_COLORS,
@@ -59,6 +60,7 @@ def _curves(curve: pd.DataFrame):
     return _still_open_axes(layout(fig, x_title=AXES["days"], y_title=AXES["still_open"]))
 
 
+@cached_figure
 def _team_panels(curve: pd.DataFrame):
     """Small multiples: one panel per team, the classes in their colours in each, the axes shared
     so panels compare at a glance."""
@@ -127,12 +129,7 @@ def _summary(rows: pd.DataFrame, filters: Filters) -> None:
 def burn_up(filters: Filters) -> None:
     st.subheader("Filed against closed")
     rows = query("follow_burnup", **filters.params())
-    fig = go.Figure()
-    for column, name, color in (("filed", "filed", "#4d4d4d"), ("closed", "closed", CLASS_COLORS["operational"])):
-        fig.add_scatter(x=rows["week"], y=rows[column], name=name, mode="lines", line_shape="hv", line_color=color,
-                        hovertemplate=f"week of %{{x|%d %b %Y}}: %{{y}} {name} so far<extra></extra>")
-    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["filed"].max()))
-    chart(layout(fig, x_title="week (starting Monday)", y_title="action items (cumulative)"))
+    chart(_burn_up_chart(rows))
     st.caption("Action items filed in the period: how many had been filed, and how many of those closed, by "
                "the end of each week. The gap between the lines is what is still open.")
     with st.expander("Week by week"):
@@ -143,6 +140,16 @@ def burn_up(filters: Filters) -> None:
             "filed": st.column_config.NumberColumn("Filed so far"),
             "closed": st.column_config.NumberColumn("Closed so far"),
         })
+
+
+@cached_figure
+def _burn_up_chart(rows: pd.DataFrame):
+    fig = go.Figure()
+    for column, name, color in (("filed", "filed", "#4d4d4d"), ("closed", "closed", CLASS_COLORS["operational"])):
+        fig.add_scatter(x=rows["week"], y=rows[column], name=name, mode="lines", line_shape="hv", line_color=color,
+                        hovertemplate=f"week of %{{x|%d %b %Y}}: %{{y}} {name} so far<extra></extra>")
+    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["filed"].max()))
+    return layout(fig, x_title="week (starting Monday)", y_title="action items (cumulative)")
 
 
 def overdue(filters: Filters) -> None:

@@ -9,8 +9,8 @@ from followthrough.figures import Figure, figure, not_reached
 from followthrough.filters import Filters
 from followthrough.openings import TREND_GRAIN
 from followthrough.style import SEVERITY_COLORS, SEVERITY_ORDER, change, count_ticks, counted, figure_text, layout
-from followthrough.views import (ACTION_ITEM_ORDER, ROW_LIMIT, Width, action_item_columns, capped_table, chart,
-                                 first_row, incident_columns, nothing_to_show)
+from followthrough.views import (ACTION_ITEM_ORDER, ROW_LIMIT, Width, action_item_columns, cached_figure, capped_table,
+                                 chart, first_row, incident_columns, nothing_to_show)
 
 GRAINS = {"Week": "week", "Month": "month"}
 # Every row of figures in as many columns as the widest, so each lines up with the one above.
@@ -90,14 +90,19 @@ def trend(filters: Filters) -> None:
     if rows.empty:
         st.info("No incidents in this period with these filters.")
         return
+    chart(_trend_chart(rows, grain))
+    if grain == "Week":
+        st.caption("Weeks start on Monday, so the first and last bar can cover only part of a week.")
+
+
+@cached_figure
+def _trend_chart(rows, grain: str):
     fig = px.bar(rows, x="bucket", y="incidents", color="severity", color_discrete_map=SEVERITY_COLORS,
                  category_orders={"severity": SEVERITY_ORDER},
                  hover_data={"bucket": "|%d %b %Y", "incidents": True, "severity": True})
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_yaxes(**count_ticks(rows.groupby("bucket")["incidents"].sum().max()))
-    chart(layout(fig, x_title=f"{grain.lower()} starting", y_title="incidents"))
-    if grain == "Week":
-        st.caption("Weeks start on Monday, so the first and last bar can cover only part of a week.")
+    return layout(fig, x_title=f"{grain.lower()} starting", y_title="incidents")
 
 
 def rows_behind(filters: Filters) -> None:

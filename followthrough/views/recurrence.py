@@ -9,8 +9,8 @@ import streamlit as st
 from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import count_ticks, counted, layout, number, percent, short_labels
-from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
-                                  nothing_to_show)
+from followthrough.views import (DATETIME, ROW_LIMIT, Width, cached_figure, capped_table, chart, chart_text, first_row,
+                                  issue_link, nothing_to_show)
 
 # More bars or heatmap rows than this cannot be read; the table under the chart lists the rest.
 CHARTED_SERVICES = 20
@@ -51,15 +51,7 @@ def by_service(filters: Filters) -> list[str]:
     rows = query("recurrence_by_service", limit=ROW_LIMIT, **filters.params())
     # The page comes here only when the period has repeats, so at least one service is charted.
     charted = rows[rows["recurrences"] > 0].head(CHARTED_SERVICES)
-    # Cut before escaping, so an escape such as &lt; is never cut in half.
-    names = charted["service"]
-    fig = px.bar(charted.assign(service=chart_text(short_labels(names)), whole=chart_text(names), hover=_hover(charted)),
-                 x="recurrences", y="service", orientation="h", custom_data=["hover", "whole"])
-    fig.update_traces(marker_color="#b2182b", hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(rangemode="tozero", **count_ticks(charted["recurrences"].max()))
-    chart(layout(fig, x_title="repeats (incidents that repeated an earlier one)", y_title="",
-                 height=max(240, 40 + 28 * len(charted))))
+    chart(_services_chart(charted))
     with_repeats = int(rows["with_repeats"].iloc[0])
     if with_repeats > len(charted):
         st.caption(f"The {len(charted)} services with the most repeats, most first, of the "
@@ -77,6 +69,19 @@ def by_service(filters: Filters) -> list[str]:
     return charted["service"].tolist()
 
 
+@cached_figure
+def _services_chart(charted: pd.DataFrame):
+    # Cut before escaping, so an escape such as &lt; is never cut in half.
+    names = charted["service"]
+    fig = px.bar(charted.assign(service=chart_text(short_labels(names)), whole=chart_text(names), hover=_hover(charted)),
+                 x="recurrences", y="service", orientation="h", custom_data=["hover", "whole"])
+    fig.update_traces(marker_color="#b2182b", hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(rangemode="tozero", **count_ticks(charted["recurrences"].max()))
+    return layout(fig, x_title="repeats (incidents that repeated an earlier one)", y_title="",
+                  height=max(240, 40 + 28 * len(charted)))
+
+
 def _hover(rows: pd.DataFrame) -> list[str]:
     return [f"{number(r.recurrences)} of {counted(r.incidents, 'incident')} ({percent(r.recurrence_rate)}) "
             f"repeated an earlier one, {number(r.while_open)} while its items were open" for r in rows.itertuples()]
@@ -85,6 +90,11 @@ def _hover(rows: pd.DataFrame) -> list[str]:
 def heatmap(filters: Filters, services: list[str]) -> None:
     st.subheader("Repeats by service and month")
     rows = query("recurrence_heatmap", shown=services, **filters.params())
+    chart(_heatmap_chart(rows, services))
+
+
+@cached_figure
+def _heatmap_chart(rows: pd.DataFrame, services: list[str]):
     # Rows in the bar chart's order, most repeats at the top.
     grid = rows.pivot(index="service", columns="month", values="recurrences").reindex(services)
     names = grid.index.to_series()
@@ -97,7 +107,7 @@ def heatmap(filters: Filters, services: list[str]) -> None:
         hovertemplate="%{customdata}, %{x|%b %Y}: %{text}<extra></extra>"))
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     fig.update_yaxes(autorange="reversed")
-    chart(layout(fig, x_title="month (repeat opened)", y_title="", height=max(240, 60 + 32 * len(grid))))
+    return layout(fig, x_title="month (repeat opened)", y_title="", height=max(240, 60 + 32 * len(grid)))
 
 
 def repeats(filters: Filters) -> None:

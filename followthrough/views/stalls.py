@@ -9,8 +9,8 @@ from followthrough.db import query
 from followthrough.filters import Filters
 from followthrough.style import CLASS_COLORS, count_ticks, counted, layout, number
 from followthrough.text import plain
-from followthrough.views import (DATETIME, ROW_LIMIT, Width, capped_table, chart, chart_text, first_row, issue_link,
-                                  nothing_to_show, table)
+from followthrough.views import (DATETIME, ROW_LIMIT, Width, cached_figure, capped_table, chart, chart_text, first_row,
+                                  issue_link, nothing_to_show, table)
 
 # Jira's status categories as its boards name them (done statuses are left out of the time).
 CATEGORY_LABELS = {"new": "To do", "indeterminate": "In progress", "unknown": "No category"}
@@ -94,15 +94,7 @@ def status_time(filters: Filters) -> None:
         st.info("No status history for the strategic items of this period.")
         return
     rows["category"] = rows["status_category"].map(lambda c: CATEGORY_LABELS.get(c, c))
-    hover = [f"{counted(round(r.total_days), 'day')} in all<br>median {number(r.median_days, 1)} days per item "
-             f"that was in it ({counted(r.items, 'item')})" for r in rows.itertuples()]
-    fig = px.bar(rows.assign(status=chart_text(rows["status"]), hover=hover), x="total_days", y="status",
-                 orientation="h", color="category", color_discrete_map=CATEGORY_COLORS, custom_data=["hover"],
-                 category_orders={"category": list(CATEGORY_COLORS)})
-    fig.update_traces(hovertemplate="%{y}: %{customdata[0]}<extra></extra>")
-    fig.update_yaxes(autorange="reversed")
-    chart(layout(fig, x_title="days in status, all strategic items together", y_title="",
-                 height=max(220, 60 + 32 * len(rows))))
+    chart(_status_time_chart(rows))
     st.caption("Strategic items filed in the period, each status up to when it was left or the as-of time; "
                "time in done statuses is left out.")
     with st.expander("Days by status"):
@@ -116,16 +108,23 @@ def status_time(filters: Filters) -> None:
         })
 
 
+@cached_figure
+def _status_time_chart(rows: pd.DataFrame):
+    hover = [f"{counted(round(r.total_days), 'day')} in all<br>median {number(r.median_days, 1)} days per item "
+             f"that was in it ({counted(r.items, 'item')})" for r in rows.itertuples()]
+    fig = px.bar(rows.assign(status=chart_text(rows["status"]), hover=hover), x="total_days", y="status",
+                 orientation="h", color="category", color_discrete_map=CATEGORY_COLORS, custom_data=["hover"],
+                 category_orders={"category": list(CATEGORY_COLORS)})
+    fig.update_traces(hovertemplate="%{y}: %{customdata[0]}<extra></extra>")
+    fig.update_yaxes(autorange="reversed")
+    return layout(fig, x_title="days in status, all strategic items together", y_title="",
+                  height=max(220, 60 + 32 * len(rows)))
+
+
 def aging(filters: Filters) -> None:
     st.subheader("Age of open strategic items")
     rows = query("stalls_aging", **filters.params())
-    # Every bucket keeps its bar, an empty one labelled 0, so periods compare at a glance.
-    fig = px.bar(rows.assign(hover=rows["items"].map(lambda n: counted(n, "open item"))), x="bucket", y="items",
-                 custom_data=["hover"])
-    fig.update_traces(marker_color=CLASS_COLORS["strategic"], texttemplate="%{y:,d}", textposition="outside",
-                      cliponaxis=False, hovertemplate="%{x}: %{customdata[0]}<extra></extra>")
-    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["items"].max()))
-    chart(layout(fig, x_title="age at period end", y_title="open strategic items"))
+    chart(_aging_chart(rows))
     by_bucket = rows.set_index("bucket")
     bucket = st.selectbox("Show the items aged", list(by_bucket.index), key="stalls_bucket",
                           format_func=lambda b: f"{b} ({counted(by_bucket.at[b, 'items'], 'item')})")
@@ -137,6 +136,16 @@ def aging(filters: Filters) -> None:
         return
     capped_table(items, _open_item_columns(), what="items", order="oldest first")
 
+
+@cached_figure
+def _aging_chart(rows: pd.DataFrame):
+    # Every bucket keeps its bar, an empty one labelled 0, so periods compare at a glance.
+    fig = px.bar(rows.assign(hover=rows["items"].map(lambda n: counted(n, "open item"))), x="bucket", y="items",
+                 custom_data=["hover"])
+    fig.update_traces(marker_color=CLASS_COLORS["strategic"], texttemplate="%{y:,d}", textposition="outside",
+                      cliponaxis=False, hovertemplate="%{x}: %{customdata[0]}<extra></extra>")
+    fig.update_yaxes(rangemode="tozero", **count_ticks(rows["items"].max()))
+    return layout(fig, x_title="age at period end", y_title="open strategic items")
 
 def unowned(filters: Filters) -> None:
     st.subheader("Open without an owner")
