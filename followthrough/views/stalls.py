@@ -147,6 +147,7 @@ def _aging_chart(rows: pd.DataFrame):
     fig.update_yaxes(rangemode="tozero", **count_ticks(rows["items"].max()))
     return layout(fig, x_title="age at period end", y_title="open strategic items")
 
+
 def unowned(filters: Filters) -> None:
     st.subheader("Open without an owner")
     rows = query("stalls_unowned", limit=ROW_LIMIT, **filters.params())
