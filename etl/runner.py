@@ -274,13 +274,14 @@ def run_models(con: duckdb.DuckDBPyConnection, models_dir: Path = MODELS_DIR, fu
         similarity.register(con)
     constants = Constants(con)
     definitions: dict[str, str] = {}
-    views = {m.relation for m in models if m.kind in ("view", "temp view")}
+    # `from` names a bare relation, so only a temp view can be one.
+    temp_views = {m.relation for m in models if m.kind == "temp view"}
     for model in models:
         try:
             if model.kind == "incremental":
                 definitions[model.relation] = _definition(con, model, models, constants, macros, definitions)
                 _build_incremental(con, model, constants, definitions[model.relation], full,
-                                   from_view=model.keyed_by in views)
+                                   from_view=model.keyed_by in temp_views)
             else:
                 con.execute(model.statement(constants))
         except duckdb.Error as exc:
