@@ -108,3 +108,28 @@ def test_an_address_part_is_quoted_only_where_quoting_changes_it():
     from followthrough.views import _quoted
     values = pd.Series(["OPS-12", "A B-1", "É-2", "a/b?c&d", "x.y_z~-1", "%41"], dtype="str")
     assert _quoted(values).tolist() == [quote(v, safe="") for v in values]
+
+
+def test_a_rerun_keeps_the_links_and_a_new_publish_looks_them_up_again(demo_db, dashboard_on, tmp_path, monkeypatch):
+    """At 1,000,000 issues working the links out was most of the Quarterly review's stalled table
+    at every rerun; kept, they must still follow the file: a publish can move an item's incident."""
+    import os
+    import shutil
+
+    import followthrough.views as views
+    published = dashboard_on(tmp_path / "published.duckdb")
+    shutil.copy(demo_db, published)
+    looked_up = []
+    original = views.query
+    monkeypatch.setattr(views, "query", lambda name, **params: looked_up.append(name) or original(name, **params))
+    at = open_page("quarterly")
+    assert "explorer_opens" in looked_up
+    shown = [table.value for table in at.dataframe]
+    del looked_up[:]
+    at.run()
+    assert "explorer_opens" not in looked_up
+    assert all(a.equals(b) for a, b in zip(shown, [table.value for table in at.dataframe], strict=True))
+    stat = published.stat()
+    os.utime(published, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    at.run()
+    assert "explorer_opens" in looked_up

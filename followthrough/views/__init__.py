@@ -7,6 +7,7 @@ there), and every chart gets the same toolbar.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from followthrough.db import query
+from followthrough.db import database_identity, query
 from followthrough.style import PLOTLY_CONFIG, percent
 from followthrough.style import ROW_LIMIT as ROW_LIMIT  # the views read it from here; the publish from style
 
@@ -61,22 +62,31 @@ def issue_link(label: str = "Issue", help: str | None = None, *, to_jira: bool =
 def _to_explorer(urls: pd.Series) -> pd.Series:
     """Jira addresses as explorer addresses: an incident opens itself, an action item the incident it
     was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link.
-    Column-wise: row by row it was a quarter of a warm Quarterly review at 1,000,000 issues
-    (12,000 stalled items)."""
-    keys = urls.astype("str").str.extract(_JIRA_KEY, expand=False)
+    Kept between reruns, keyed by a hash of every address: worked out anew it was most of a warm
+    Quarterly review's stalled table at 1,000,000 issues (24 of 34 ms for 11,837 items), and
+    st.cache_data would hash a Series this long by a sample of its rows."""
+    rows = pd.util.hash_pandas_object(urls, index=False).to_numpy()
+    digest = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
+    return _explorer_links(database_identity(), digest, urls).set_axis(urls.index)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _explorer_links(database: tuple, digest: str, _urls: pd.Series) -> pd.Series:
+    # `database` is only a key: which incident an item opens is read from the published file.
+    keys = _urls.astype("str").str.extract(_JIRA_KEY, expand=False)
     wanted = keys.dropna().unique()
     if not len(wanted):
-        return urls
+        return _urls
     # One text, not a list: the query cache hashes a list item by item in Python, which was a sixth
     # of a warm Quarterly review at 1,000,000 issues (12,000 keys).
     opens = query("explorer_opens", keys="\n".join(wanted)).dropna().set_index("issue_key")["incident_key"]
     incidents = keys.map(opens).astype("str")
     opened = incidents.notna()
     if not opened.any():
-        return urls
+        return _urls
     links = EXPLORER + "?incident=" + _quoted(incidents[opened])
     links = links.where(incidents[opened] == keys[opened], links + "&item=" + _quoted(keys[opened]))
-    return urls.astype(object).mask(opened, links)
+    return _urls.astype(object).mask(opened, links)
 
 
 def _quoted(values: pd.Series) -> pd.Series:
