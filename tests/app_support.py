@@ -10,7 +10,12 @@ from urllib.parse import unquote
 
 import duckdb
 import numpy as np
+import pandas as pd
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
+
+from followthrough.style import percent
+from followthrough.views import MISSING, PRINTED_PERCENT
 
 ROOT = Path(__file__).resolve().parent.parent
 # The key a table's link shows: a Jira address's, or the explorer's incident or item (its last).
@@ -59,3 +64,16 @@ def shown_keys(rows, column: str = "url") -> list[str]:
     """The issue key each row's link shows, as the browser shows it: a table sends the browser only
     the columns it shows, so a key is read off its link."""
     return [unquote(_SHOWN_KEY.search(url)[1]) for url in rows[column]]
+
+
+def shares_as_shown(table, column: str) -> tuple[list[str], list[str]]:
+    """A share column's cells as the browser shows them, and as style.percent writes the shares they
+    stand for. A column is printed (its format PRINTED_PERCENT, its cells the percentages, written
+    as the browser's printf writes %g, which test_browser checks) or styled (its cells the shares,
+    shown as a Styler's display values)."""
+    sent = table.value[column]
+    if json.loads(table.proto.columns)[column]["type_config"].get("format") == PRINTED_PERCENT:
+        return ([MISSING if pd.isna(v) else f"{v:g}%" for v in sent],
+                [percent(None if pd.isna(v) else v / 100) for v in sent])
+    shown = convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)[column]
+    return shown.tolist(), sent.map(percent).tolist()

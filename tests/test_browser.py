@@ -504,6 +504,34 @@ def test_an_issue_key_opens_the_explorer_and_jira_is_a_click_further(servers, da
     assert_server_quiet(servers.demo)
 
 
+def test_a_share_a_table_leaves_the_browser_to_print_reads_as_the_headlines_write_it(servers, tab):
+    """A table sends a share column as percentages for the browser to print (PRINTED_PERCENT) only
+    when every cell then reads as style.percent writes it. Checked here with the formatter the
+    browser's grid uses, Streamlit's formatNumber module, on every share in steps of 0.1 %, thirds
+    and sevenths, and the edges where the rule changes."""
+    import pandas as pd
+    import streamlit
+
+    from followthrough.views import PRINTED_PERCENT, _printed_percent
+    shares = sorted({k / 1000 for k in range(1001)} | {k / 3 for k in range(4)} | {k / 7 for k in range(8)}
+                    | {0.00049, 0.0005, 0.0094, 0.0095, 0.0099, 0.995, 0.9951, 0.99949, 0.9995, 0.125, 0.875})
+    printed = {s: float(numbers.iloc[0]) for s in shares if (numbers := _printed_percent(pd.Series([s]))) is not None}
+    # Most shares are printed; the few that are not go through a Styler (test_table_shares.py).
+    assert len(printed) > 0.95 * len(shares)
+    assert 0.00049 not in printed and 0.0099 not in printed and 0.9995 not in printed
+    (module,) = (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("formatNumber.*.js")
+    t = tab(servers.demo)
+    page = t.open("/data_health", "Data health")
+    shown = page.evaluate("""async ([module, format, numbers]) => {
+        const exported = Object.values(await import('/static/js/' + module));
+        // The module's number formatter: the export that writes a share with the "percent" preset.
+        const format_number = exported.find(f => typeof f === 'function' && f.length === 3 && f(0.25, 'percent') === '25%');
+        return numbers.map(n => format_number(n, format));
+    }""", [module.name, PRINTED_PERCENT, list(printed.values())])
+    assert dict(zip(printed, shown, strict=True)) == {s: percent(s) for s in printed}
+    assert not t.errors, t.errors
+
+
 def test_the_incident_update_downloads_are_the_command_s_files(servers, databases, tab, tmp_path):
     """The explorer's three update downloads are what `etl report --incident` writes, and the HTML
     one opens with every request refused."""

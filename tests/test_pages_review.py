@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from app_support import figures, open_page, shown_keys, sql, values
+from app_support import figures, open_page, shares_as_shown, shown_keys, sql, values
 from etl.cli import main
 from etl.config import DEMO_CONFIG
 from followthrough.style import counted, duration_days, percent
@@ -126,8 +125,8 @@ def test_quarterly_compares_the_last_complete_quarter_with_the_one_before(demo_d
         assert shown.proto.delta == "no change" or shown.proto.delta[-2:] == shown.value[-2:], label
 
     services = next(t for t in at.dataframe if "repeat_share" in t.value.columns)
-    shares = convert_arrow_bytes_to_pandas_df(services.proto.arrow_data.styler.display_values)["repeat_share"]
-    assert shares.tolist() == services.value["repeat_share"].map(percent).tolist()
+    shown, written = shares_as_shown(services, "repeat_share")
+    assert shown == written
     assert not re.search(r"(?<![-\d,.])1 (incidents|items|action items|strategic items|issues|repeats|days)\b",
                          everything_said(at))
 

@@ -10,13 +10,11 @@ from datetime import datetime, time, timedelta
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from app_support import assert_clean, figures, open_page, shown_keys, values
+from app_support import assert_clean, figures, open_page, shares_as_shown, shown_keys, values
 from etl.cli import main as etl_main
 from etl.config import DEMO_CONFIG
 from followthrough.style import counted, duration_days, number, percent
@@ -75,11 +73,6 @@ def table_element(at: AppTest, column: str, without: str | None = None):
     found = [d for d in at.dataframe if column in d.value.columns and without not in d.value.columns]
     assert len(found) == 1, f"{len(found)} tables with {column}"
     return found[0]
-
-
-def shown_cells(table) -> pd.DataFrame:
-    """What a table styled with display values shows in its cells, as text."""
-    return convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
 
 
 def assert_tables_show_a_dash_for_nothing(at: AppTest) -> None:
@@ -254,7 +247,8 @@ def test_recurrence_figures_match_the_marts(demo):
     assert {text for row in cells["text"] for text in row} >= {"0 repeats", "1 repeat"}
 
     rates = table_element(at, "recurrence_rate")
-    assert shown_cells(rates)["recurrence_rate"].tolist() == rates.value["recurrence_rate"].map(percent).tolist()
+    shown, written = shares_as_shown(rates, "recurrence_rate")
+    assert shown == written
 
     listed = table_with(at, "earlier_open_item_keys")
     assert len(listed) == min(repeats, 200)
@@ -294,10 +288,9 @@ def test_follow_through_figures_match_the_marts(demo):
         assert summary.at[cls, "still_open"] == items - done - dropped, cls
         assert summary.at[cls, "median"] == days_text(median), cls
     # Shares read as the headlines write them: whole percent, a decimal only below 1 %.
-    cells = shown_cells(summary_table).set_index("grp")
     for column in ("done_within_30", "done_within_60", "done_within_90"):
-        assert cells[column].tolist() == summary[column].map(percent).tolist(), column
-    assert cells["items"].tolist() == [f"{n}" for n in summary["items"]]
+        shown, written = shares_as_shown(summary_table, column)
+        assert shown == written, column
 
     curves, burn_up = figures(at)
     assert {line["name"] for line in curves["data"]} == set(expected)
