@@ -29,6 +29,8 @@ from etl.rawstore import RawStore
 from etl.runner import CACHE, MODELS_DIR, ModelError, run_models
 from followthrough import stored
 
+VACUUM_AT_DEAD_SHARE = 0.25
+
 
 @dataclass(frozen=True)
 class PublishResult:
@@ -51,6 +53,7 @@ def publish(cfg: Config, store: RawStore, as_of: datetime | None = None,
     attached = False
     try:
         _attach_cache(con, cache_path(store.path))
+        _vacuum_cache_only_when_due(con)
         con.execute("ATTACH ? AS build", [str(build)])
         attached = True
         con.execute("USE build")
@@ -95,11 +98,33 @@ def _attach_cache(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.execute(f"ATTACH ? AS {CACHE}", [str(path)])
 
 
+def _vacuum_cache_only_when_due(con: duckdb.DuckDBPyConnection) -> None:
+    """A checkpoint vacuums every table rows were deleted from since the one before, merging its row
+    groups: with 1 % of the versions replaced, DuckDB rewrote each row group of issue_documents to
+    save one of them, 3.6-4.2 s of a 38 s publish at 1,000,000 issues. So the publish that adds to
+    the cache vacuums it only when a quarter of the rows one of its tables stores are deleted ones:
+    about every 25th at 1 % a day. Vacuuming stays off until the cache is detached (it checkpoints)."""
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [CACHE]).fetchall():
+        # Every segment of a table's first column together holds each row it stores, deleted or not.
+        rows_stored, rows_live = con.execute(f"""
+            SELECT (SELECT max(rows) FROM (SELECT sum("count") AS rows FROM pragma_storage_info('{CACHE}.main.{table}')
+                                           WHERE column_path = '[0]' GROUP BY segment_type = 'VALIDITY')),
+                   (SELECT count(*) FROM {CACHE}.main.{table})""").fetchall()[0]
+        if rows_stored and (rows_stored - rows_live) / rows_stored >= VACUUM_AT_DEAD_SHARE:
+            return
+    con.execute("SET max_vacuum_tasks = 0")
+
+
 def _detach_cache(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute(f"DETACH DATABASE IF EXISTS {CACHE}")
     except duckdb.Error:
         pass  # the publish's own error, if any, is the one to report
+    try:
+        # The detach was the cache's last checkpoint; the raw store's connection stays open.
+        con.execute("RESET max_vacuum_tasks")
+    except duckdb.Error:
+        pass
 
 
 def _write_config(con: duckdb.DuckDBPyConnection, cfg: Config, as_of: datetime | None) -> None:
