@@ -64,7 +64,7 @@ def _to_explorer(urls: pd.Series) -> pd.Series:
     was filed for; an item tied to no incident, or an address that names no key, keeps its Jira link.
     Kept between reruns, keyed by a hash of every address: worked out anew it was most of a warm
     Quarterly review's stalled table at 1,000,000 issues (24 of 34 ms for 11,837 items), and
-    st.cache_data would hash a Series this long by a sample of its rows."""
+    st.cache_data hashes a Series of 50,000 rows or more by a sample of its rows."""
     rows = pd.util.hash_pandas_object(urls, index=False).to_numpy()
     digest = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
     return _explorer_links(database_identity(), digest, urls).set_axis(urls.index)
