@@ -318,6 +318,7 @@ _TASKS = {
     "publish": "bench.publish_bench:task_publish",
     "publish_changed": "bench.publish_bench:task_publish_changed",
     "floor": "bench.publish_bench:task_floor",
+    "write_floor": "bench.publish_bench:task_write_floor",
     "pandas": "bench.pandas_alternative:task_pandas",
     "marts_figures": "bench.pandas_alternative:task_marts_figures",
     "dashboard": "bench.dashboard_bench:task_dashboard",
