@@ -1,19 +1,20 @@
 -- materialize: macro
--- Every action item that existed at a moment, as marts.action_items_at has it, held to its target
--- and to what a strategic item owes: met_target (true or false once it is done or its target has
+-- Every action item that existed at a moment, in its state then (marts.states_at), held to its
+-- target and to what a strategic item owes: met_target (true or false once it is done or its target has
 -- passed, NULL while open and not yet due, when dropped, and with no target), breached (open past its target),
 -- near its target ([targets].near_days), its due date's slips up to the moment, when it stalled,
 -- whether it was handed over, and whether it states a risk. marts.targets_at reads it, or the
 -- states stored for the as-of time (marts.action_item_target_states), and passes `skip` true when
--- those are stored, so that no item is read twice.
+-- those are stored, so that no item is read twice. It reads the states from marts.states_at, not
+-- marts.action_items_at: the states stored for the as-of time are these very rows' columns
+-- (marts.action_item_states), so they are written once.
 CREATE OR REPLACE MACRO marts.targets_then(at_time, skip) AS TABLE
 with
 
 items as (
     select s.*, t.* exclude (issue_key, issue_id)
-    from marts.action_items_at(at_time) as s
+    from marts.states_at(at_time, skip) as s
     join marts.action_item_targets as t using (issue_key)
-    where not skip
 ),
 
 slips as (
