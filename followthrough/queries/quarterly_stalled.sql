@@ -9,6 +9,8 @@ with
 cost as (
     select item_key as issue_key, count(*) as incidents_since, sum(cost) as cost_of_delay
     from marts.stalled_delay($sel)
+    -- Only the items listed: the other classes' stalled items make a third of the pairs.
+    where class = 'strategic'
     group by all
 )
 

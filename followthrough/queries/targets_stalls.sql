@@ -6,6 +6,8 @@ with
 cost as (
     select item_key as issue_key, count(*) as incidents, sum(cost) as cost, any_value(cost_measure) as cost_measure
     from marts.stalled_delay($sel)
+    -- Only the items listed: the other classes' stalled items make a third of the pairs.
+    where class = 'strategic'
     group by all
 )
 

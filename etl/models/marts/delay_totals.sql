@@ -1,17 +1,15 @@
 -- materialize: macro
 -- The cost of delay of the selection's stalled strategic items, per service and per team: the
 -- distinct incidents their services had while they waited (an incident two items waited through
--- counts once) and what those weigh. Incidents without a recorded impact, where impact is what is
--- weighed, are counted apart.
+-- counts once: marts.waited_incidents) and what those weigh. Incidents without a recorded impact,
+-- where impact is what is weighed, are counted apart.
 CREATE OR REPLACE MACRO marts.delay_totals(sel) AS TABLE
 with
 
 waited as (
-    select distinct level, coalesce(name, '(none)') as name, incident_key, cost
-    from marts.stalled_delay(sel)
-    cross join (values ('service'), ('team')) as l(level)
-    cross join lateral (select case when level = 'service' then service else team end as name)
-    where class = 'strategic'
+    select 'service' as level, * from marts.waited_incidents(sel, 'service', true)
+    union all
+    select 'team', * from marts.waited_incidents(sel, 'team', true)
 ),
 
 items as (

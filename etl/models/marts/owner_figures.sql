@@ -2,7 +2,7 @@
 -- One row per owner (per = 'owner') or team (per = 'team') with an item open at the selection's
 -- end: open, overdue, breached (open past target), stalled, strategic stalled, not handed over,
 -- and the incidents their stalled items have cost (distinct: an incident two of their items
--- waited through counts once).
+-- waited through counts once: marts.waited_incidents).
 CREATE OR REPLACE MACRO marts.owner_figures(sel, per) AS TABLE
 with
 
@@ -22,10 +22,8 @@ figures as (
 ),
 
 cost as (
-    select
-        marts.accountable(per, owner, team) as accountable,
-        count(distinct incident_key) as stalled_cost_incidents
-    from marts.stalled_delay(sel)
+    select name as accountable, count(*) as stalled_cost_incidents
+    from marts.waited_incidents(sel, per, false)
     group by all
 )
 
