@@ -7,7 +7,11 @@
 CREATE OR REPLACE MACRO marts.states_at(at_time, skip) AS TABLE
 with
 
-items as (
+-- Not materialized although read twice: materialized, it copied every column of every item filed
+-- before the moment before anything was joined; inlined, each reader scans marts.action_items for
+-- the columns it needs, and a selection's filters on the result reach that scan. At 1,000,000
+-- issues a year's targets at its end took 0.46-0.66 s materialized, 0.25-0.37 s inlined.
+items as not materialized (
     select * from marts.action_items where created_at <= at_time and not skip
 ),
 
