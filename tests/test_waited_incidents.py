@@ -9,15 +9,15 @@ NAME = {"owner": "coalesce(owner, 'no owner')", "team": "coalesce(team, '(none)'
         "service": "coalesce(service, '(none)')"}
 
 
-def selections(demo: Demo) -> dict[str, str]:
+def selections(data: Demo) -> dict[str, str]:
     dims = "'severity': [], 'service': [], 'team': []"
     return {"all time": f"{{'start': TIMESTAMP '2000-01-01', 'end': TIMESTAMP '2100-01-01', {dims}}}",
-            "a past period": f"{{'start': TIMESTAMP '{demo.start}', 'end': {demo.t}, {dims}}}"}
+            "a past period": f"{{'start': TIMESTAMP '{data.start}', 'end': {data.t}, {dims}}}"}
 
 
 @pytest.mark.parametrize("per", sorted(NAME))
 @pytest.mark.parametrize("strategic_only", [False, True])
-def test_the_distinct_incidents_of_the_pairs(demo, per, strategic_only):
+def test_the_distinct_incidents_of_the_pairs(demo, per, strategic_only):  # noqa: F811 (the fixture)
     for label, sel in selections(demo).items():
         classes = "WHERE class = 'strategic'" if strategic_only else ""
         pairs = demo.rows(f"SELECT {NAME[per]}, incident_key, cost FROM marts.stalled_delay({sel}) {classes}")
