@@ -372,12 +372,14 @@ def render(results: dict, args) -> str:
                                     "of which queries (cold)", "slowest queries (cold)",
                                     "slowest queries (cold, own period)", "state"], rows), "",
                     f"All pages ran in one process, peak {fmt_mb(d['peak_mb'])}."
-                    + (f" *Own period*: {period['from']} to {period['to']}." if period else ""), ""]
+                    + (f" *Own period*: {period['from']} to {period['to']}"
+                       + (f", quarter {period['quarter']}" if "quarter" in period else "") + "." if period else ""), ""]
         out += ["- *cold*: Streamlit's caches cleared (`st.cache_data.clear()`, `st.cache_resource.clear()`, so a new",
                 "  DuckDB connection too), a fresh `AppTest` session switched to the page; *warm*: the same session run",
                 "  again (fastest of the reruns). Times are `AppTest.run()`: the script, app.py's sidebar included.",
                 "- *own period*: cold again, opened on the address of a link shared half a year ago (`from` and `to`:",
-                "  the twelve months that ended 182 days before the as-of date), a period no stored view holds, so",
+                "  the twelve months that ended 182 days before the as-of date; `quarter`, which the Quarterly review",
+                "  reads instead of the period: the quarter that period began in). No stored view holds these, so",
                 "  every query over the selection is computed as it is for anyone who picks a period of their own.",
                 "- *sent to the browser*: the serialised ForwardMsgs of the cold run, collected by AppTest's script runner",
                 "  (uncompressed protobuf as written to the websocket; AppTest keeps tables eager, so every row of every",

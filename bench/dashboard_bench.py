@@ -141,15 +141,16 @@ def task_dashboard(published: str, pages: list[list[str]], warm_runs: int = 3,
 
 def own_period(published: str) -> dict:
     """The address of a link shared half a year ago: the twelve months that ended 182 days before the
-    as-of date. The stored views hold the default twelve months, the twelve before them and the
-    quarters the Quarterly review opens on; this period is none of those."""
+    as-of date, and for the Quarterly review, which takes its quarter from the address and not from
+    the period, the quarter that period began in. The stored views hold the default twelve months,
+    the twelve before them and the quarters the Quarterly review opens on; these are none of those."""
     import duckdb
 
     from followthrough.selection import default_period
     with duckdb.connect(published, read_only=True) as con:
         as_of = con.execute("SELECT as_of FROM marts.build_info").fetchall()[0][0]
     start, end = (day - timedelta(days=182) for day in default_period(as_of))
-    return {"from": start.isoformat(), "to": end.isoformat()}
+    return {"from": start.isoformat(), "to": end.isoformat(), "quarter": f"{start.year}Q{(start.month - 1) // 3 + 1}"}
 
 
 def measure(ds, log=print, warm_runs: int = 3, repeat: int = 1) -> dict:
